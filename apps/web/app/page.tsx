@@ -1,0 +1,10 @@
+export default function Home() {
+  return (
+    <main>
+      <h1>Mentora</h1>
+      <p>
+        Infrastructure demo app. Health: <a href="/api/health">/api/health</a>
+      </p>
+    </main>
+  );
+}
