@@ -1,0 +1,182 @@
+// Throwaway Redis servers and a Redis Cluster on loopback, for tests and `pnpm services`.
+// Each instance keeps nothing on disk (`--save '' --appendonly no`) and lives in its own temp dir,
+// so no run ever sees state from another.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ensureBinary } from './binaries.ts';
+import { getFreePort } from './ports.ts';
+
+const execFileAsync = promisify(execFile);
+
+export interface RedisService {
+  host: string;
+  port: number;
+  url: string;
+  /** Kill the server but keep its port, to simulate an outage. */
+  stopServer(): Promise<void>;
+  /** Start it again on the same port (empty: nothing is persisted). */
+  startServer(): Promise<void>;
+  /** Stop the server and remove its temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface RedisClusterService {
+  nodes: { host: string; port: number }[];
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+async function redisCli(port: number, ...args: string[]): Promise<string> {
+  const cli = await ensureBinary('redis-cli', 'redis-tools');
+  const { stdout } = await execFileAsync(cli, ['-h', HOST, '-p', String(port), ...args]);
+  return stdout.trim();
+}
+
+/** Poll until `check` resolves true; a hang guard, not a timing assumption. */
+async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 30_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** A cluster node needs its port and port+10000 (the cluster bus) free, both below 65536. */
+async function getFreeClusterPort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await portIsFree(port)) && (await portIsFree(port + 10_000))) return port;
+  }
+  throw new Error('No free port pair for a Redis Cluster node');
+}
+
+interface RedisProcess {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+async function spawnRedis(port: number, dir: string, extra: string[]): Promise<RedisProcess> {
+  const server = await ensureBinary('redis-server', 'redis-server');
+  const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir];
+  const child = spawn(server, [...args, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let dead = false;
+  void exited.then(() => {
+    dead = true;
+  });
+  await waitFor(`redis-server on ${port}`, async () => {
+    if (dead) throw new Error(`redis-server on ${port} exited: ${stderr}`);
+    return (await redisCli(port, 'ping')) === 'PONG';
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  return { child, exited };
+}
+
+async function killRedis(proc: RedisProcess | undefined): Promise<void> {
+  if (!proc || proc.child.exitCode !== null) return;
+  proc.child.kill('SIGKILL');
+  await proc.exited;
+}
+
+/** Start one throwaway Redis on a free loopback port. */
+export async function startRedis(): Promise<RedisService> {
+  const dir = await mkdtemp(join(tmpdir(), 'mentora-redis-'));
+  const port = await getFreePort();
+  let proc: RedisProcess | undefined = await spawnRedis(port, dir, []);
+  let stopped = false;
+  return {
+    host: HOST,
+    port,
+    url: `redis://${HOST}:${port}`,
+    async stopServer() {
+      await killRedis(proc);
+      proc = undefined;
+    },
+    async startServer() {
+      if (proc) return;
+      proc = await spawnRedis(port, dir, []);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await killRedis(proc);
+      proc = undefined;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Start a real Redis Cluster of `masters` primaries (no replicas) on free loopback ports. */
+export async function startRedisCluster(options: { masters?: number } = {}): Promise<RedisClusterService> {
+  const masters = options.masters ?? 3;
+  const dir = await mkdtemp(join(tmpdir(), 'mentora-redis-cluster-'));
+  const procs: RedisProcess[] = [];
+  const ports: number[] = [];
+  const stopAll = async () => {
+    await Promise.all(procs.map((p) => killRedis(p)));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = await getFreeClusterPort();
+      ports.push(port);
+      procs.push(
+        await spawnRedis(port, dir, [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout',
+          '2000',
+        ]),
+      );
+    }
+    const cli = await ensureBinary('redis-cli', 'redis-tools');
+    await execFileAsync(cli, [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `${HOST}:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    // `--cluster create` returns once slots are assigned; every node must also agree the cluster is ok.
+    for (const port of ports) {
+      await waitFor(`cluster state ok on ${port}`, async () =>
+        (await redisCli(port, 'cluster', 'info')).includes('cluster_state:ok'),
+      );
+    }
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  let stopped = false;
+  return {
+    nodes: ports.map((port) => ({ host: HOST, port })),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopAll();
+    },
+  };
+}
