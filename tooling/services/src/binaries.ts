@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { isRoot } from './system-user.ts';
 
 /** Where Debian puts PostgreSQL 15's server binaries (they are not on PATH). */
 export const POSTGRES_BIN_DIR = '/usr/lib/postgresql/15/bin';
@@ -94,8 +95,7 @@ async function aptInstall(debianPackage: string): Promise<void> {
 export async function ensureBinary(command: string, debianPackage: string): Promise<string> {
   const found = await findBinary(command);
   if (found) return found;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) {
+  if (!isRoot()) {
     throw new MissingBinaryError(
       command,
       debianPackage,
