@@ -1,1 +1,54 @@
-export const packageName = '@mentora/errors';
+export {
+  brandOf,
+  type ErrorContext,
+  isMentoraError,
+  MENTORA_ERROR_BRAND,
+  MentoraError,
+  type MentoraErrorClass,
+  type MentoraErrorOptions,
+} from './base.js';
+export {
+  type AIAPIContext,
+  AIAPIError,
+  type ConfigContext,
+  ConfigError,
+  type ConfigIssue,
+  ConflictError,
+  DatabaseError,
+  type ErrorInit,
+  type FeatureGateContext,
+  FeatureGateError,
+  ForbiddenError,
+  type NotFoundContext,
+  NotFoundError,
+  normalizeValidationIssues,
+  type RateLimitContext,
+  RateLimitError,
+  type ServiceUnavailableContext,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  type ValidationContext,
+  ValidationError,
+  type ValidationIssue,
+  type ValidationIssueInput,
+} from './errors.js';
+export {
+  DEFAULT_TYPE_BASE_URI,
+  errorToAPIResponse,
+  getErrorStatusCode,
+  getRetryAfter,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  type ProblemOptions,
+  type ProblemResponseOptions,
+  problemResponse,
+} from './problem.js';
+export {
+  deserializeError,
+  registerErrorClass,
+  type SerializedCause,
+  type SerializedError,
+  type SerializeOptions,
+  serializeError,
+} from './serialize.js';
+export { causeChain, hasErrorKind, isRetryable, toMentoraError } from './utils.js';
