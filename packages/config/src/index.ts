@@ -1,1 +1,61 @@
-export const packageName = '@mentora/config';
+export { ConfigError } from '@mentora/errors';
+export { renderEnvExample } from './env-example.js';
+export { decodeJwtPayload, jwtRole } from './jwt.js';
+export {
+  type AppConfig,
+  type CacheConfig,
+  type Config,
+  type DatabaseConfig,
+  type Env,
+  type JobsConfig,
+  type LoadConfigOptions,
+  loadConfig,
+  type MonitoringConfig,
+  type RateLimitConfig,
+  resolveProfile,
+  type SafeLoadResult,
+  safeLoadConfig,
+  validateConfig,
+} from './load.js';
+export {
+  assertFeatureEnabled,
+  createStaticFeatureFlags,
+  FEATURE_FLAGS,
+  FEATURE_MIN_PLAN,
+  type FeatureFlag,
+  type FeatureFlagContext,
+  type FeatureFlags,
+  getRateLimitRule,
+  isFeatureFlag,
+  isPlanTier,
+  PLAN_CATALOG,
+  PLAN_TIERS,
+  type PlanDefinition,
+  type PlanTier,
+  planAtLeast,
+  RATE_LIMIT_ENDPOINTS,
+  type RateLimitAlgorithm,
+  type RateLimitEndpoint,
+  type RateLimitRule,
+  requiredPlanFor,
+  type StaticFeatureFlags,
+  type StaticFeatureFlagsOptions,
+} from './plans.js';
+export {
+  CACHE_DRIVERS,
+  type CacheDriver,
+  type ConfigGroup,
+  createEnvSchema,
+  DEV_DEFAULTS,
+  ENV_VARS,
+  type EnvSchema,
+  type EnvVarInfo,
+  type EnvVarName,
+  LOG_LEVELS,
+  type LogLevel,
+  type ParsedEnv,
+  PROFILES,
+  type Profile,
+  publicLeakReason,
+} from './schema.js';
+export { isSecret, REDACTED, type RedactOptions, redact, redactUrl, Secret } from './secret.js';
