@@ -287,6 +287,7 @@ describe('server secrets under NEXT_PUBLIC_ names are refused', () => {
     'NEXT_PUBLIC_DATABASE_URL',
     'NEXT_PUBLIC_STRIPE_SECRET_KEY',
     'NEXT_PUBLIC_ADMIN_PASSWORD',
+    'NEXT_PUBLIC_GITHUB_APP_PRIVATE_KEY',
   ])('%s (by name)', (name) => {
     expect(problems({ [name]: 'whatever-value' }, 'development')[name]).toMatch(
       /server secret under a NEXT_PUBLIC_ name/,

@@ -333,7 +333,7 @@ const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'st
 // ---------------------------------------------------------------------------------------------------------
 
 const SECRET_NAME_PATTERN =
-  /SERVICE_ROLE|SECRET|PASSWORD|PASSWD|PRIVATE|SIGNING_KEY|EVENT_KEY|AUTH_TOKEN|DATABASE_URL|REDIS_URL|CREDENTIAL/;
+  /SERVICE_ROLE|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|SIGNING_KEY|EVENT_KEY|AUTH_TOKEN|DATABASE_URL|REDIS_URL|CREDENTIAL/;
 
 const DEV_ONLY_VALUES: Partial<Record<EnvVarName, string>> = {
   SUPABASE_JWT_SECRET: DEV_DEFAULTS.jwtSecret,
