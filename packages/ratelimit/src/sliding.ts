@@ -1,0 +1,164 @@
+/**
+ * Sliding window, two-window weighted approximation (the algorithm Cloudflare and Upstash use).
+ *
+ * Time is cut into aligned windows of D ms (window index = floor(now / D)). Per key we keep the count of
+ * the current window `c` and of the previous one `p`. At elapsed time e into the current window the
+ * estimated count over the last D ms is
+ *
+ *     estimate = p × (D − e) / D + c
+ *
+ * i.e. the previous window's requests are assumed to be spread evenly and only the part still inside the
+ * sliding window is counted. A request of `cost` is admitted iff estimate + cost ≤ limit, computed in
+ * integers as (c + cost)·D + p·(D − e) ≤ limit·D. Denied requests consume nothing.
+ *
+ * Accuracy (see README): inside one aligned window at most `limit` units are ever admitted. Over an
+ * arbitrary trailing D-long span the true count is estimate + error, where the error is the difference
+ * between where the previous window's p requests really were and the even spread assumed:
+ *   - over-admission: at most p·e/D extra (all of p at the very end of the previous window), so never
+ *     more than 2 × limit in any D-long span — the fixed window's bound, reached only by adversarial
+ *     timing, while the fixed window reaches it with any burst at a boundary;
+ *   - under-admission: at most p·(D − e)/D too few (all of p at the very start of the previous window).
+ * Both vanish for uniform traffic, where the admitted rate converges to limit / D.
+ *
+ * This module is the reference implementation: the memory store runs it directly and the Redis Lua
+ * script below mirrors it line by line (the tests check both against the same cases).
+ */
+
+export interface SlidingState {
+  /** Window index the counts belong to. */
+  w: number;
+  /** Count in window w. */
+  c: number;
+  /** Count in window w − 1. */
+  p: number;
+}
+
+export interface SlidingDecision {
+  allowed: boolean;
+  /** ceil(estimate) after the request (allowed) or with it (denied, then > limit). */
+  consumed: number;
+  /** Allowed: ms to the end of the current window. Denied: ms until a request of this cost fits. */
+  msBeforeNext: number;
+  /** Denied: ms until a request of cost 1 fits (0 if one fits now). Allowed: 0. */
+  msBeforeAny: number;
+  /** State to store when allowed (denials change nothing). */
+  next: SlidingState | undefined;
+  /** How long the stored state matters: to the end of the next window. */
+  ttlMs: number;
+}
+
+function waitFor(cost: number, c: number, p: number, e: number, D: number, limit: number): number {
+  if (cost > limit) return 2 * D - e;
+  if (c + cost <= limit) {
+    // Fits in this window once enough of the previous window's weight has slid out.
+    if (p === 0) return 0;
+    const need = D - Math.floor(((limit - c - cost) * D) / p);
+    return Math.max(0, need - e);
+  }
+  // Only in the next window, where this window's count becomes the weighted previous (c > 0 here).
+  const need = D - Math.floor(((limit - cost) * D) / c);
+  return D - e + need;
+}
+
+export function slidingWindowDecide(
+  state: SlidingState | undefined,
+  nowMs: number,
+  windowMs: number,
+  limit: number,
+  cost: number,
+): SlidingDecision {
+  const D = windowMs;
+  let w = Math.floor(nowMs / D);
+  let e = nowMs - w * D;
+  let c = 0;
+  let p = 0;
+  if (state !== undefined) {
+    if (state.w === w) {
+      c = state.c;
+      p = state.p;
+    } else if (state.w === w - 1) {
+      p = state.c;
+    } else if (state.w > w) {
+      // The clock went back (e.g. failover to a host whose clock is behind): stay in the stored window
+      // and assume it just started, which can only make the limiter stricter.
+      w = state.w;
+      e = 0;
+      c = state.c;
+      p = state.p;
+    }
+  }
+  const weighted = p * (D - e);
+  if ((c + cost) * D + weighted <= limit * D) {
+    c += cost;
+    return {
+      allowed: true,
+      consumed: Math.ceil((c * D + weighted) / D),
+      msBeforeNext: D - e,
+      msBeforeAny: 0,
+      next: { w, c, p },
+      ttlMs: 2 * D - e,
+    };
+  }
+  return {
+    allowed: false,
+    consumed: Math.ceil(((c + cost) * D + weighted) / D),
+    msBeforeNext: Math.max(1, waitFor(cost, c, p, e, D, limit)),
+    msBeforeAny: waitFor(1, c, p, e, D, limit),
+    next: undefined,
+    ttlMs: 2 * D - e,
+  };
+}
+
+/**
+ * The same decision as one atomic Redis script over one hash key {w, c, p}.
+ * KEYS[1] = hash; ARGV = cost, windowMs, limit, nowMs ('' = use the Redis server clock, so all
+ * processes agree on window boundaries whatever their own clocks say).
+ * Returns {consumed, msBeforeNext, msBeforeAny, allowed (1/0)}.
+ */
+export const SLIDING_WINDOW_LUA = `
+local cost = tonumber(ARGV[1])
+local D = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+if now == nil then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local w = math.floor(now / D)
+local e = now - w * D
+local c = 0
+local p = 0
+local s = redis.call('HMGET', KEYS[1], 'w', 'c', 'p')
+local sw = tonumber(s[1])
+if sw ~= nil then
+  if sw == w then
+    c = tonumber(s[2]) or 0
+    p = tonumber(s[3]) or 0
+  elseif sw == w - 1 then
+    p = tonumber(s[2]) or 0
+  elseif sw > w then
+    w = sw
+    e = 0
+    c = tonumber(s[2]) or 0
+    p = tonumber(s[3]) or 0
+  end
+end
+local function waitFor(k)
+  if k > limit then return 2 * D - e end
+  if c + k <= limit then
+    if p == 0 then return 0 end
+    local need = D - math.floor(((limit - c - k) * D) / p)
+    return math.max(0, need - e)
+  end
+  local need = D - math.floor(((limit - k) * D) / c)
+  return D - e + need
+end
+local weighted = p * (D - e)
+if (c + cost) * D + weighted <= limit * D then
+  c = c + cost
+  redis.call('HSET', KEYS[1], 'w', w, 'c', c, 'p', p)
+  redis.call('PEXPIRE', KEYS[1], 2 * D - e)
+  return {math.ceil((c * D + weighted) / D), D - e, 0, 1}
+end
+return {math.ceil(((c + cost) * D + weighted) / D), math.max(1, waitFor(cost)), waitFor(1), 0}
+`;
