@@ -1,0 +1,69 @@
+import type { ColumnMetadata } from './metadata-types.js';
+
+/** Types with a total order PostgREST can sort and compare through query parameters. */
+const SORTABLE = new Set([
+  'uuid',
+  'text',
+  'varchar',
+  'bpchar',
+  'citext',
+  'int2',
+  'int4',
+  'int8',
+  'float4',
+  'float8',
+  'numeric',
+  'bool',
+  'timestamptz',
+  'timestamp',
+  'date',
+  'time',
+]);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What PostgREST returns for date/time columns, e.g. 2025-10-20T10:00:00.123456+00:00. */
+const TEMPORAL =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const TIME = /^\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?$/;
+const NUMERIC = /^-?\d+(?:\.\d+)?$/;
+
+export function isSortable(column: ColumnMetadata): boolean {
+  return SORTABLE.has(column.type);
+}
+
+/**
+ * Whether `value` is something this column can hold, as PostgREST serialises it to JSON. Used to
+ * reject decoded cursor values before they reach a filter.
+ */
+export function isValidColumnValue(column: ColumnMetadata, value: unknown): boolean {
+  if (value === null) return column.nullable;
+  switch (column.type) {
+    case 'uuid':
+      return typeof value === 'string' && UUID.test(value);
+    case 'int2':
+    case 'int4':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'int8':
+      return (
+        (typeof value === 'number' && Number.isSafeInteger(value)) ||
+        (typeof value === 'string' && /^-?\d+$/.test(value))
+      );
+    case 'float4':
+    case 'float8':
+    case 'numeric':
+      return (
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && NUMERIC.test(value))
+      );
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'timestamptz':
+    case 'timestamp':
+    case 'date':
+      return typeof value === 'string' && TEMPORAL.test(value);
+    case 'time':
+      return typeof value === 'string' && TIME.test(value);
+    default:
+      return typeof value === 'string' && value.length <= 1_000;
+  }
+}
