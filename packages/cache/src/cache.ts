@@ -1,0 +1,705 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationError } from '@mentora/errors';
+import { type CacheCodec, createJsonCodec } from './codec.js';
+import { globToRegExp } from './glob.js';
+import { escapeGlob, tagOfKey } from './keys.js';
+import { L1Cache } from './l1.js';
+import {
+  type CacheStatisticsRow,
+  type CacheStats,
+  type CacheStatsSink,
+  Counters,
+  StatsFlusher,
+  snapshot,
+} from './stats.js';
+import { CacheTTL, ttlSecondsToMs } from './ttl.js';
+import { type CacheLogger, type CacheStore, consoleLogger } from './types.js';
+
+export interface L1Options {
+  /** Default 10,000. */
+  maxEntries?: number;
+  /** How long a value may be served from process memory. Default 5,000 ms. */
+  ttlMs?: number;
+}
+
+export interface LeaseOptions {
+  /** How long a lease (the cross-process compute lock) lives if its holder dies. Default 10,000 ms. */
+  ttlMs?: number;
+  /** How long a process waits for another one's compute before computing anyway. Default 5,000 ms. */
+  waitMs?: number;
+  /** Longest pause between two looks at the key while waiting. Default 50 ms. */
+  maxPollMs?: number;
+}
+
+/** An invalidation that reached this cache from another instance, or a reset after lost messages. */
+export type InvalidationEvent =
+  | { kind: 'key'; namespace: string; key: string }
+  | { kind: 'pattern'; namespace: string; pattern: string }
+  | { kind: 'tags'; tags: string[] }
+  | { kind: 'reset' };
+
+export interface CreateCacheOptions {
+  store: CacheStore;
+  /** Prefix of every key of this cache, and the unit of statistics (letters, digits, `_ . : -`). */
+  namespace: string;
+  logger?: CacheLogger;
+  /** In-process tier, kept coherent across instances through the store's invalidation messages. */
+  l1?: L1Options;
+  /** Publish every `set` so other instances drop their L1 copy. Default: true when `l1` is set. */
+  broadcastSets?: boolean;
+  /** Receives a `cache_statistics` row per period with activity. */
+  statsSink?: CacheStatsSink;
+  /** Default 60,000 ms. */
+  statsFlushIntervalMs?: number;
+  /** Default: JSON with Date/Map/Set/BigInt support and a 1 MiB limit (see `maxValueBytes`). */
+  codec?: CacheCodec;
+  /** Size limit of the default codec. Default 1 MiB. */
+  maxValueBytes?: number;
+  /** TTL used when a call passes none. Default `CacheTTL.MEDIUM`. */
+  defaultTtlSeconds?: number;
+  /** Defaults of the cross-process lease used by `getOrCompute(..., { lease: true })`. */
+  lease?: LeaseOptions;
+  /** Called after a remote invalidation (or a reset) has been applied to this cache's L1. */
+  onInvalidation?: (event: InvalidationEvent) => void;
+}
+
+export interface GetOrComputeOptions {
+  /** Also hold a Redis lease so only one process computes (others wait, bounded, then compute anyway). */
+  lease?: boolean;
+}
+
+export interface HealthCheckResult {
+  healthy: boolean;
+  /** Round-trip time of the probe in ms. */
+  latency: number;
+  error?: string;
+}
+
+export interface Cache {
+  readonly namespace: string;
+  /** The value, or null on a miss (and when the store is down: reads fail open). */
+  get<T = unknown>(key: string): Promise<T | null>;
+  /**
+   * Stores a value. Resolves false when the store failed (logged and counted); throws ValidationError
+   * for values the codec refuses (too large, not serializable) and invalid TTLs.
+   */
+  set(key: string, value: unknown, ttlSeconds?: number): Promise<boolean>;
+  /** Removes a key. Throws ServiceUnavailableError when the store failed: the caller must know. */
+  delete(key: string): Promise<boolean>;
+  /**
+   * Cache-aside with one compute per key at a time in this process (and across processes with
+   * `lease`). A failing compute is not cached; its error reaches every waiting caller. Store failures
+   * fail open to compute.
+   */
+  getOrCompute<T>(
+    key: string,
+    compute: () => T | Promise<T>,
+    ttlSeconds?: number,
+    options?: GetOrComputeOptions,
+  ): Promise<T>;
+  /** Counter in a fixed window that starts at the first increment; later increments never extend it. */
+  increment(key: string, windowSeconds: number): Promise<number>;
+  /** Seconds left for a key: null when missing, Infinity when it never expires. */
+  ttl(key: string): Promise<number | null>;
+  /** Deletes keys of this namespace matching a Redis glob, with SCAN (never KEYS). An admin tool. */
+  deletePattern(pattern: string): Promise<number>;
+  /** Drops every key scoped to the tag (its hash tag), in every namespace, in O(1). */
+  invalidateTag(tag: string): Promise<void>;
+  invalidateTags(tags: readonly string[]): Promise<void>;
+  healthCheck(): Promise<HealthCheckResult>;
+  stats(): CacheStats;
+  /** Sends the counts since the last flush to the stats sink now. */
+  flushStats(): Promise<void>;
+  /** Resolves once the store is connected and, with L1, invalidation messages are subscribed. */
+  ready(): Promise<void>;
+  /** Stops the timers, unsubscribes and flushes statistics. Does not close the store (you own it). */
+  close(): Promise<void>;
+}
+
+const NAMESPACE_RE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
+const MISS: unique symbol = Symbol('miss');
+/** Version keys and leases live outside every namespace (a namespace cannot contain `~`). */
+const VERSION_PREFIX = '~tagv:';
+const LOCK_PREFIX = '~lock:';
+const ERROR_LOG_INTERVAL_MS = 1000;
+
+interface WireMessage {
+  /** Origin: the publishing cache instance. */
+  o: string;
+  k: 'key' | 'pattern' | 'tags';
+  n?: string;
+  v: string | string[];
+}
+
+function versionKeyOf(tag: string): string {
+  return `${VERSION_PREFIX}{${tag}}`;
+}
+
+/** The payload of a versioned entry when it was written under `version`, else null (stale or absent). */
+function unstamp(raw: string | null, version: string): string | null {
+  if (raw === null) return null;
+  const n = version.length;
+  return raw.length > n && raw.charCodeAt(n) === 58 /* ':' */ && raw.startsWith(version)
+    ? raw.slice(n + 1)
+    : null;
+}
+
+function validateTag(tag: string): void {
+  if (typeof tag !== 'string' || tag.length === 0 || tag.includes('{') || tag.includes('}')) {
+    throw new ValidationError(`Invalid cache tag ${JSON.stringify(tag)}: non-empty, without braces`, {
+      code: 'CACHE_INVALID_TAG',
+      context: { tag },
+    });
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+class CacheImpl implements Cache {
+  readonly namespace: string;
+  private readonly store: CacheStore;
+  private readonly prefix: string;
+  private readonly codec: CacheCodec;
+  private readonly logger: CacheLogger;
+  private readonly l1: L1Cache | undefined;
+  private readonly broadcastSets: boolean;
+  private readonly defaultTtlSeconds: number;
+  private readonly leaseTtlMs: number;
+  private readonly leaseWaitMs: number;
+  private readonly leaseMaxPollMs: number;
+  private readonly onInvalidation: ((event: InvalidationEvent) => void) | undefined;
+  private readonly counters = new Counters();
+  private readonly flights = new Map<string, Promise<unknown>>();
+  private readonly id = randomUUID();
+  private readonly flusher: StatsFlusher | undefined;
+  private readonly statsTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly subscription: Promise<(() => Promise<void>) | undefined>;
+  /**
+   * Bumped by every invalidation seen here (local or remote). A read that started before a bump must
+   * not fill L1 with what it read: that value may be the one just invalidated.
+   */
+  private epoch = 0;
+  private lastErrorLogAt = 0;
+  private suppressedErrors = 0;
+  private closed = false;
+
+  constructor(options: CreateCacheOptions) {
+    if (typeof options.namespace !== 'string' || !NAMESPACE_RE.test(options.namespace)) {
+      throw new ValidationError(
+        `Invalid cache namespace ${JSON.stringify(options.namespace)}: letters, digits and _ . : - only`,
+        { code: 'CACHE_INVALID_NAMESPACE', context: { namespace: options.namespace } },
+      );
+    }
+    this.namespace = options.namespace;
+    this.store = options.store;
+    this.prefix = `${options.namespace}:`;
+    this.codec =
+      options.codec ??
+      createJsonCodec(options.maxValueBytes === undefined ? {} : { maxBytes: options.maxValueBytes });
+    this.logger = options.logger ?? consoleLogger;
+    this.defaultTtlSeconds = options.defaultTtlSeconds ?? CacheTTL.MEDIUM;
+    ttlSecondsToMs(this.defaultTtlSeconds, 'defaultTtlSeconds');
+    this.leaseTtlMs = options.lease?.ttlMs ?? 10_000;
+    this.leaseWaitMs = options.lease?.waitMs ?? 5_000;
+    this.leaseMaxPollMs = options.lease?.maxPollMs ?? 50;
+    this.onInvalidation = options.onInvalidation;
+    if (options.l1) {
+      this.l1 = new L1Cache(options.l1.maxEntries ?? 10_000, options.l1.ttlMs ?? 5_000);
+    }
+    this.broadcastSets = options.broadcastSets ?? this.l1 !== undefined;
+
+    // Only an L1 needs to hear other instances' invalidations.
+    this.subscription =
+      this.l1 === undefined
+        ? Promise.resolve(undefined)
+        : this.store
+            .subscribeInvalidations((message) => this.onMessage(message))
+            .catch((err: unknown) => {
+              this.failed('subscribe', err);
+              return undefined;
+            });
+
+    if (options.statsSink) {
+      this.flusher = new StatsFlusher(this.namespace, this.counters, options.statsSink, (err, row) =>
+        this.logger.error('Cache statistics sink failed; the counts are kept for the next flush', {
+          namespace: this.namespace,
+          error: errorMessage(err),
+          row,
+        }),
+      );
+      const timer = setInterval(() => void this.flushStats(), options.statsFlushIntervalMs ?? 60_000);
+      timer.unref();
+      this.statsTimer = timer;
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Reads
+  // ----------------------------------------------------------------------------------------------------
+
+  get<T = unknown>(key: string): Promise<T | null> {
+    const l1 = this.l1;
+    if (l1 !== undefined) {
+      const e = l1.get(key);
+      if (e !== undefined) {
+        this.counters.hits++;
+        this.counters.l1Hits++;
+        return Promise.resolve(e.value as T);
+      }
+    }
+    return this.load(key) as Promise<T | null>;
+  }
+
+  private async load(key: string): Promise<unknown> {
+    const epoch = this.epoch;
+    const tag = tagOfKey(key);
+    let payload: string | null;
+    try {
+      if (tag === undefined) {
+        payload = await this.store.get(this.prefix + key);
+      } else {
+        const [raw, version] = await this.store.getVersioned(this.prefix + key, versionKeyOf(tag));
+        payload = unstamp(raw, version ?? '0');
+      }
+    } catch (err) {
+      this.failed('get', err);
+      this.counters.misses++;
+      return null;
+    }
+    const value = payload === null ? MISS : this.decodeHit(key, payload, tag, epoch);
+    if (value === MISS) {
+      this.counters.misses++;
+      return null;
+    }
+    return value;
+  }
+
+  /** Decodes a stored payload, counting the hit and filling L1; MISS when it cannot be decoded. */
+  private decodeHit(
+    key: string,
+    payload: string,
+    tag: string | undefined,
+    epoch: number,
+    countHit = true,
+  ): unknown {
+    let value: unknown;
+    try {
+      value = this.codec.decode(payload);
+    } catch (err) {
+      this.failed('decode', err);
+      return MISS;
+    }
+    if (countHit) this.counters.hits++;
+    if (this.l1 !== undefined && epoch === this.epoch) this.l1.set(key, value, 0, tag);
+    return value;
+  }
+
+  getOrCompute<T>(
+    key: string,
+    compute: () => T | Promise<T>,
+    ttlSeconds?: number,
+    options?: GetOrComputeOptions,
+  ): Promise<T> {
+    const l1 = this.l1;
+    if (l1 !== undefined) {
+      const e = l1.get(key);
+      if (e !== undefined) {
+        this.counters.hits++;
+        this.counters.l1Hits++;
+        return Promise.resolve(e.value as T);
+      }
+    }
+    const inflight = this.flights.get(key);
+    if (inflight !== undefined) return inflight as Promise<T>;
+    let ttlMs: number;
+    try {
+      ttlMs = ttlSecondsToMs(ttlSeconds ?? this.defaultTtlSeconds);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // `loadOrCompute` always awaits before its `finally` removes the flight, so the set below runs first.
+    const flight = this.loadOrCompute(key, compute, ttlMs, options?.lease === true);
+    this.flights.set(key, flight);
+    return flight;
+  }
+
+  private async loadOrCompute<T>(
+    key: string,
+    compute: () => T | Promise<T>,
+    ttlMs: number,
+    lease: boolean,
+  ): Promise<T> {
+    try {
+      const epoch = this.epoch;
+      const fk = this.prefix + key;
+      const tag = tagOfKey(key);
+      // For a scoped key: the tag version seen before computing. The write is skipped if the tag was
+      // invalidated meanwhile, so a value computed from pre-invalidation data is never stored.
+      let version: string | null = null;
+      let storeUp = true;
+      try {
+        let payload: string | null;
+        if (tag === undefined) {
+          payload = await this.store.get(fk);
+        } else {
+          const [raw, v] = await this.store.getVersioned(fk, versionKeyOf(tag));
+          version = v ?? '0';
+          payload = unstamp(raw, version);
+        }
+        if (payload !== null) {
+          const value = this.decodeHit(key, payload, tag, epoch);
+          if (value !== MISS) return value as T;
+        }
+      } catch (err) {
+        // Fail open: compute, and do not try to store (the store just failed; don't wait on it twice).
+        storeUp = false;
+        this.failed('get', err);
+      }
+      this.counters.misses++;
+      if (lease && storeUp) return await this.computeWithLease(key, fk, tag, compute, ttlMs, version, epoch);
+      return await this.computeAndStore(key, fk, tag, compute, ttlMs, version, storeUp, epoch);
+    } finally {
+      this.flights.delete(key);
+    }
+  }
+
+  private async computeAndStore<T>(
+    key: string,
+    fk: string,
+    tag: string | undefined,
+    compute: () => T | Promise<T>,
+    ttlMs: number,
+    version: string | null,
+    storeUp: boolean,
+    epoch: number,
+  ): Promise<T> {
+    this.counters.computes++;
+    const value = await compute();
+    if (storeUp) await this.storeComputed(fk, tag, value, ttlMs, version);
+    if (this.l1 !== undefined && epoch === this.epoch) this.l1.set(key, value, ttlMs, tag);
+    return value;
+  }
+
+  /** Stores a computed value; failures are logged and counted, never thrown (the value is good). */
+  private async storeComputed(
+    fk: string,
+    tag: string | undefined,
+    value: unknown,
+    ttlMs: number,
+    version: string | null,
+  ): Promise<void> {
+    let text: string;
+    try {
+      text = this.codec.encode(value);
+    } catch (err) {
+      this.counters.errors++;
+      this.logger.warn('Computed value not cached: the codec refused it', {
+        namespace: this.namespace,
+        key: fk,
+        error: errorMessage(err),
+        context: (err as { context?: unknown }).context,
+      });
+      return;
+    }
+    this.counters.sets++;
+    try {
+      if (tag === undefined) await this.store.set(fk, text, ttlMs);
+      else await this.store.setVersioned(fk, versionKeyOf(tag), text, ttlMs, version);
+    } catch (err) {
+      this.failed('set', err);
+    }
+  }
+
+  private async computeWithLease<T>(
+    key: string,
+    fk: string,
+    tag: string | undefined,
+    compute: () => T | Promise<T>,
+    ttlMs: number,
+    version: string | null,
+    epoch: number,
+  ): Promise<T> {
+    const lockKey = LOCK_PREFIX + fk;
+    const token = randomUUID();
+    let held = false;
+    let storeUp = true;
+    try {
+      held = await this.store.acquireLock(lockKey, token, this.leaseTtlMs);
+      if (!held) {
+        // Another process computes: look for its value (bounded), or take the lease over if it let go.
+        const deadline = Date.now() + this.leaseWaitMs;
+        let pause = 2;
+        while (!held && Date.now() < deadline) {
+          await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+          pause = Math.min(pause * 2, this.leaseMaxPollMs);
+          let payload: string | null;
+          if (tag === undefined) {
+            payload = await this.store.get(fk);
+          } else {
+            const [raw, v] = await this.store.getVersioned(fk, versionKeyOf(tag));
+            version = v ?? '0';
+            payload = unstamp(raw, version);
+          }
+          if (payload !== null) {
+            // Already counted as a miss: this call did wait for a compute.
+            const value = this.decodeHit(key, payload, tag, epoch, false);
+            if (value !== MISS) return value as T;
+          }
+          held = await this.store.acquireLock(lockKey, token, this.leaseTtlMs);
+        }
+        if (!held) {
+          this.logger.debug?.('Lease wait ran out; computing without the lease', {
+            namespace: this.namespace,
+            key,
+          });
+        }
+      }
+    } catch (err) {
+      storeUp = false;
+      this.failed('lease', err);
+    }
+    try {
+      return await this.computeAndStore(key, fk, tag, compute, ttlMs, version, storeUp, epoch);
+    } finally {
+      if (held) {
+        try {
+          await this.store.releaseLock(lockKey, token);
+        } catch (err) {
+          this.failed('lease', err); // it expires on its own after leaseTtlMs
+        }
+      }
+    }
+  }
+
+  async ttl(key: string): Promise<number | null> {
+    let ms: number;
+    try {
+      ms = await this.store.pttl(this.prefix + key);
+    } catch (err) {
+      this.failed('ttl', err);
+      throw err;
+    }
+    if (ms === -2) return null;
+    return ms === -1 ? Number.POSITIVE_INFINITY : ms / 1000;
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Writes and invalidation
+  // ----------------------------------------------------------------------------------------------------
+
+  async set(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
+    const ttlMs = ttlSecondsToMs(ttlSeconds ?? this.defaultTtlSeconds);
+    const text = this.codec.encode(value);
+    this.counters.sets++;
+    const fk = this.prefix + key;
+    const tag = tagOfKey(key);
+    let ok = true;
+    try {
+      if (tag === undefined) await this.store.set(fk, text, ttlMs);
+      else await this.store.setVersioned(fk, versionKeyOf(tag), text, ttlMs, null);
+    } catch (err) {
+      this.failed('set', err);
+      ok = false;
+    }
+    this.dropLocal(key);
+    // Sent after the write has landed, so a receiver that re-reads sees the new value.
+    if (this.broadcastSets) this.announce({ o: this.id, k: 'key', n: this.namespace, v: key });
+    return ok;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.counters.deletes++;
+    let existed: boolean;
+    try {
+      existed = await this.store.delete(this.prefix + key);
+    } catch (err) {
+      this.failed('delete', err);
+      throw err;
+    } finally {
+      this.dropLocal(key);
+    }
+    this.announce({ o: this.id, k: 'key', n: this.namespace, v: key });
+    return existed;
+  }
+
+  async increment(key: string, windowSeconds: number): Promise<number> {
+    const windowMs = ttlSecondsToMs(windowSeconds, 'windowSeconds');
+    if (windowMs === 0) {
+      throw new ValidationError('windowSeconds must be finite', {
+        code: 'CACHE_INVALID_TTL',
+        context: { windowSeconds },
+      });
+    }
+    try {
+      return await this.store.increment(this.prefix + key, windowMs);
+    } catch (err) {
+      this.failed('increment', err);
+      throw err;
+    }
+  }
+
+  async deletePattern(pattern: string): Promise<number> {
+    if (typeof pattern !== 'string' || pattern.length === 0) {
+      throw new ValidationError('deletePattern needs a non-empty glob', { code: 'CACHE_INVALID_PATTERN' });
+    }
+    this.counters.deletes++;
+    let count: number;
+    try {
+      count = await this.store.deletePattern(escapeGlob(this.prefix) + pattern);
+    } catch (err) {
+      this.failed('deletePattern', err);
+      throw err;
+    } finally {
+      this.epoch++;
+      this.l1?.deleteMatching(globToRegExp(pattern));
+    }
+    this.announce({ o: this.id, k: 'pattern', n: this.namespace, v: pattern });
+    return count;
+  }
+
+  invalidateTag(tag: string): Promise<void> {
+    return this.invalidateTags([tag]);
+  }
+
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    for (const tag of tags) validateTag(tag);
+    if (tags.length === 0) return;
+    this.counters.deletes++;
+    try {
+      // One INCR per tag: each is a single-key command, so a Cluster routes each to its own slot.
+      await Promise.all(tags.map((tag) => this.store.bumpVersion(versionKeyOf(tag))));
+    } catch (err) {
+      this.failed('invalidateTags', err);
+      throw err;
+    } finally {
+      this.epoch++;
+      this.l1?.deleteTags(tags);
+    }
+    this.announce({ o: this.id, k: 'tags', v: [...tags] });
+  }
+
+  private dropLocal(key: string): void {
+    this.epoch++;
+    this.l1?.delete(key);
+  }
+
+  /** Publishes an invalidation without holding the caller; a failure is logged and counted. */
+  private announce(message: WireMessage): void {
+    this.store
+      .publishInvalidation(JSON.stringify(message))
+      .catch((err: unknown) => this.failed('publish', err));
+  }
+
+  private onMessage(message: string | null): void {
+    const l1 = this.l1;
+    if (l1 === undefined) return;
+    if (message === null) {
+      // Messages may have been lost while the subscriber was away: forget everything.
+      this.epoch++;
+      l1.clear();
+      this.onInvalidation?.({ kind: 'reset' });
+      return;
+    }
+    let m: WireMessage;
+    try {
+      m = JSON.parse(message) as WireMessage;
+    } catch {
+      return;
+    }
+    if (m.o === this.id) return;
+    let event: InvalidationEvent;
+    if (m.k === 'tags' && Array.isArray(m.v)) {
+      l1.deleteTags(m.v);
+      event = { kind: 'tags', tags: m.v };
+    } else if (m.n !== this.namespace || typeof m.v !== 'string') {
+      return;
+    } else if (m.k === 'key') {
+      l1.delete(m.v);
+      event = { kind: 'key', namespace: m.n, key: m.v };
+    } else if (m.k === 'pattern') {
+      l1.deleteMatching(globToRegExp(m.v));
+      event = { kind: 'pattern', namespace: m.n, pattern: m.v };
+    } else {
+      return;
+    }
+    this.epoch++;
+    this.onInvalidation?.(event);
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Health, statistics, lifecycle
+  // ----------------------------------------------------------------------------------------------------
+
+  async healthCheck(): Promise<HealthCheckResult> {
+    const start = performance.now();
+    try {
+      await this.store.ping();
+      return { healthy: true, latency: round2(performance.now() - start) };
+    } catch (err) {
+      return { healthy: false, latency: round2(performance.now() - start), error: errorMessage(err) };
+    }
+  }
+
+  stats(): CacheStats {
+    return snapshot(this.namespace, this.counters);
+  }
+
+  flushStats(): Promise<void> {
+    return this.flusher?.flush() ?? Promise.resolve();
+  }
+
+  async ready(): Promise<void> {
+    await this.store.ready();
+    await this.subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
+    const unsubscribe = await this.subscription;
+    if (unsubscribe) {
+      try {
+        await unsubscribe();
+      } catch (err) {
+        this.failed('unsubscribe', err);
+      }
+    }
+    this.l1?.clear();
+    await this.flushStats();
+  }
+
+  /** Counts a store failure and logs it, at most once a second (an outage must not flood the logs). */
+  private failed(op: string, err: unknown): void {
+    this.counters.errors++;
+    const now = Date.now();
+    if (now - this.lastErrorLogAt < ERROR_LOG_INTERVAL_MS) {
+      this.suppressedErrors++;
+      return;
+    }
+    this.logger.warn(`Cache ${op} failed`, {
+      namespace: this.namespace,
+      op,
+      error: errorMessage(err),
+      code: (err as { code?: unknown }).code,
+      suppressedSinceLastLog: this.suppressedErrors,
+    });
+    this.lastErrorLogAt = now;
+    this.suppressedErrors = 0;
+  }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** Creates a cache over a store. One cache is one namespace; many caches may share one store. */
+export function createCache(options: CreateCacheOptions): Cache {
+  return new CacheImpl(options);
+}
+
+export type { CacheStatisticsRow };

@@ -1,0 +1,126 @@
+import { ValidationError } from '@mentora/errors';
+
+/** Turns values into the strings the stores keep, and back. Injectable through `createCache({ codec })`. */
+export interface CacheCodec {
+  encode(value: unknown): string;
+  decode(text: string): unknown;
+}
+
+export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+
+/**
+ * Values JSON cannot carry are written as `{"\u0000t": <type>, "v": <payload>}`. The key starts with a
+ * NUL so it cannot be confused with ordinary data, and its JSON text (`"\u0000t"`) is what `decode`
+ * looks for: values without it take the plain `JSON.parse` fast path, with no reviver at all.
+ */
+const MARK = '\u0000t';
+const MARK_IN_TEXT = '"\\u0000t"';
+
+class Marker {
+  constructor(type: string, v: unknown) {
+    (this as Record<string, unknown>)[MARK] = type;
+    (this as Record<string, unknown>).v = v;
+  }
+}
+
+function reservedKeyError(): ValidationError {
+  return new ValidationError('Cache values cannot contain the reserved object key "\\u0000t"', {
+    code: 'CACHE_VALUE_NOT_SERIALIZABLE',
+  });
+}
+
+// `this` is the holder, so `this[key]` is the value *before* `toJSON` (a Date, not its string).
+function replacer(this: unknown, key: string, value: unknown): unknown {
+  if (key === MARK && !(this instanceof Marker)) throw reservedKeyError();
+  const raw = (this as Record<string, unknown>)[key];
+  switch (typeof raw) {
+    case 'object':
+      if (raw === null) return null;
+      if (raw instanceof Date) {
+        const t = raw.getTime();
+        return new Marker('D', Number.isNaN(t) ? null : raw.toISOString());
+      }
+      if (raw instanceof Map) return new Marker('M', Array.from(raw));
+      if (raw instanceof Set) return new Marker('S', Array.from(raw));
+      return value;
+    case 'bigint':
+      return new Marker('B', raw.toString());
+    case 'number':
+      return Number.isFinite(raw) ? value : new Marker('N', String(raw));
+    case 'undefined':
+      // JSON drops undefined object properties (kept that way: `{a: undefined}` reads back as `{}`);
+      // at the top level and in arrays (also Map/Set entries) it is kept, so positions survive.
+      return key === '' || Array.isArray(this) ? new Marker('U', 0) : undefined;
+    default:
+      return value;
+  }
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, MARK)) return value;
+  const m = value as { [MARK]: string; v: unknown };
+  switch (m[MARK]) {
+    case 'D':
+      return new Date(m.v === null ? Number.NaN : (m.v as string));
+    case 'M':
+      return new Map(m.v as [unknown, unknown][]);
+    case 'S':
+      return new Set(m.v as unknown[]);
+    case 'B':
+      return BigInt(m.v as string);
+    case 'N':
+      return Number(m.v);
+    case 'U':
+      return undefined;
+    default:
+      return value;
+  }
+}
+
+export interface JsonCodecOptions {
+  /** Largest encoded value in UTF-8 bytes; bigger values throw `CACHE_VALUE_TOO_LARGE`. Default 1 MiB. */
+  maxBytes?: number;
+}
+
+/**
+ * The default codec: JSON that round-trips Date (also invalid ones), Map, Set, BigInt, NaN/±Infinity and
+ * undefined at the top level or in arrays; undefined object properties are dropped, as JSON does.
+ */
+export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_VALUE_BYTES;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes, so short strings skip the byte count entirely.
+  const safeLength = Math.floor(maxBytes / 3);
+  return {
+    encode(value: unknown): string {
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(value, replacer);
+      } catch (err) {
+        if (err instanceof ValidationError) throw err;
+        throw new ValidationError(`Cache value is not serializable: ${(err as Error).message}`, {
+          code: 'CACHE_VALUE_NOT_SERIALIZABLE',
+          cause: err,
+        });
+      }
+      if (text === undefined) {
+        throw new ValidationError(`Cache value is not serializable: ${typeof value}`, {
+          code: 'CACHE_VALUE_NOT_SERIALIZABLE',
+        });
+      }
+      if (text.length > safeLength) {
+        const size = Buffer.byteLength(text, 'utf8');
+        if (size > maxBytes) {
+          throw new ValidationError(`Cache value is ${size} bytes, over the limit of ${maxBytes} bytes`, {
+            code: 'CACHE_VALUE_TOO_LARGE',
+            context: { size, limit: maxBytes },
+            issues: [{ path: 'value', message: `encoded size ${size} > limit ${maxBytes}` }],
+          });
+        }
+      }
+      return text;
+    },
+    decode(text: string): unknown {
+      return text.includes(MARK_IN_TEXT) ? JSON.parse(text, reviver) : JSON.parse(text);
+    },
+  };
+}

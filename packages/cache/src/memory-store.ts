@@ -1,0 +1,141 @@
+import { ValidationError } from '@mentora/errors';
+import { globToRegExp } from './glob.js';
+import type { CacheStore, InvalidationHandler } from './types.js';
+
+export interface MemoryStoreOptions {
+  /** Upper bound on live entries; the least recently used go first. Default 100,000. */
+  maxEntries?: number;
+  /** Clock, for tests of expiry. Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Entry {
+  value: string;
+  /** Epoch ms; Infinity for no expiry. */
+  expiresAt: number;
+}
+
+/**
+ * An in-process store with Redis's semantics (the same contract suite runs against both). It is not
+ * shared across processes: use it for development, single-process apps and tests. Caches that share
+ * one memory store see each other's invalidation messages, like caches sharing one Redis.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore {
+  const maxEntries = options.maxEntries ?? 100_000;
+  const now = options.now ?? Date.now;
+  const map = new Map<string, Entry>();
+  const handlers = new Set<InvalidationHandler>();
+
+  const live = (key: string): Entry | undefined => {
+    const e = map.get(key);
+    if (e === undefined) return undefined;
+    if (e.expiresAt <= now()) {
+      map.delete(key);
+      return undefined;
+    }
+    return e;
+  };
+
+  const write = (key: string, value: string, ttlMs: number): void => {
+    map.delete(key); // re-insert at the young end
+    map.set(key, { value, expiresAt: ttlMs > 0 ? now() + ttlMs : Number.POSITIVE_INFINITY });
+    while (map.size > maxEntries) {
+      const oldest = map.keys().next().value as string;
+      map.delete(oldest);
+    }
+  };
+
+  const incr = (key: string): { n: number; entry: Entry } => {
+    const e = live(key);
+    const current = e === undefined ? 0 : Number(e.value);
+    if (!Number.isSafeInteger(current)) {
+      throw new ValidationError(`Value at ${key} is not an integer`, { code: 'CACHE_NOT_AN_INTEGER' });
+    }
+    const n = current + 1;
+    if (e === undefined) {
+      const entry = { value: String(n), expiresAt: Number.POSITIVE_INFINITY };
+      map.set(key, entry);
+      return { n, entry };
+    }
+    e.value = String(n);
+    return { n, entry: e };
+  };
+
+  const store: CacheStore = {
+    kind: 'memory',
+    async ready() {},
+    async get(key) {
+      const e = live(key);
+      if (e === undefined) return null;
+      map.delete(key);
+      map.set(key, e);
+      return e.value;
+    },
+    async getVersioned(key, versionKey) {
+      return [live(key)?.value ?? null, live(versionKey)?.value ?? null];
+    },
+    async set(key, value, ttlMs) {
+      write(key, value, ttlMs);
+    },
+    async setVersioned(key, versionKey, value, ttlMs, expectedVersion) {
+      const version = live(versionKey)?.value ?? '0';
+      if (expectedVersion !== null && expectedVersion !== version) return false;
+      write(key, `${version}:${value}`, ttlMs);
+      return true;
+    },
+    async bumpVersion(versionKey) {
+      return String(incr(versionKey).n);
+    },
+    async delete(key) {
+      const existed = live(key) !== undefined;
+      map.delete(key);
+      return existed;
+    },
+    async increment(key, windowMs) {
+      const { n, entry } = incr(key);
+      // Same rule as the Redis script: the window starts at the first increment and is never extended.
+      if (n === 1 || entry.expiresAt === Number.POSITIVE_INFINITY) entry.expiresAt = now() + windowMs;
+      return n;
+    },
+    async deletePattern(pattern) {
+      const re = globToRegExp(pattern);
+      let count = 0;
+      for (const key of [...map.keys()]) {
+        if (re.test(key) && live(key) !== undefined) {
+          map.delete(key);
+          count++;
+        }
+      }
+      return count;
+    },
+    async pttl(key) {
+      const e = live(key);
+      if (e === undefined) return -2;
+      return e.expiresAt === Number.POSITIVE_INFINITY ? -1 : Math.max(0, e.expiresAt - now());
+    },
+    async acquireLock(key, token, ttlMs) {
+      if (live(key) !== undefined) return false;
+      write(key, token, ttlMs);
+      return true;
+    },
+    async releaseLock(key, token) {
+      if (live(key)?.value === token) map.delete(key);
+    },
+    async ping() {},
+    async publishInvalidation(message) {
+      // Delivered asynchronously, as Redis pub/sub is, so callers never depend on synchronous delivery.
+      for (const h of handlers) queueMicrotask(() => h(message));
+    },
+    async subscribeInvalidations(handler) {
+      handlers.add(handler);
+      return async () => {
+        handlers.delete(handler);
+      };
+    },
+    async close() {
+      map.clear();
+      handlers.clear();
+    },
+  };
+  return store;
+}

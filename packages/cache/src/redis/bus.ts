@@ -1,0 +1,91 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { InvalidationHandler } from '../types.js';
+import { type Commands, commands, type RedisClient } from './client.js';
+import { withTimeout } from './timeout.js';
+
+/**
+ * Invalidation messages over Redis pub/sub, on a subscriber connection of its own (a connection in
+ * subscribe mode cannot send other commands). On a Cluster a plain PUBLISH reaches every node, so one
+ * subscriber on any node hears all of them. When the subscriber loses its connection, messages may be
+ * lost: handlers then get `null` (forget everything), on the drop and again once it is back.
+ */
+export class InvalidationBus {
+  private sub: Commands | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly handlers = new Set<InvalidationHandler>();
+  private connectedOnce = false;
+
+  constructor(
+    private readonly source: RedisClient,
+    private readonly channel: string,
+    private readonly timeoutMs: number,
+    private readonly onError: (op: string, err: unknown) => void,
+  ) {}
+
+  async subscribe(handler: InvalidationHandler): Promise<() => Promise<void>> {
+    this.handlers.add(handler);
+    try {
+      this.starting ??= this.start();
+      await this.starting;
+    } catch (err) {
+      this.handlers.delete(handler);
+      throw err;
+    }
+    return async () => {
+      this.handlers.delete(handler);
+      if (this.handlers.size === 0) this.stop();
+    };
+  }
+
+  private async start(): Promise<void> {
+    // Our own connection, with an offline queue so SUBSCRIBE waits for the connection instead of
+    // failing; it only ever queues SUBSCRIBE commands.
+    const sub = commands(
+      this.source.isCluster
+        ? (this.source as Cluster).duplicate([], { enableOfflineQueue: true, lazyConnect: false })
+        : (this.source as Redis).duplicate({ enableOfflineQueue: true, lazyConnect: false }),
+    );
+    this.sub = sub;
+    sub.on('error', (err: Error) => this.onError('subscriber', err));
+    sub.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.dispatch(message);
+    });
+    sub.on('ready', () => {
+      if (this.connectedOnce) this.dispatch(null);
+      this.connectedOnce = true;
+    });
+    sub.on('close', () => {
+      if (this.connectedOnce) this.dispatch(null);
+    });
+    try {
+      await withTimeout(sub.subscribe(this.channel), this.timeoutMs);
+      this.connectedOnce = true;
+    } catch (err) {
+      this.stop();
+      throw err;
+    }
+  }
+
+  private dispatch(message: string | null): void {
+    for (const h of this.handlers) {
+      try {
+        h(message);
+      } catch (err) {
+        this.onError('invalidation handler', err);
+      }
+    }
+  }
+
+  private stop(): void {
+    const sub = this.sub;
+    this.sub = undefined;
+    this.starting = undefined;
+    this.connectedOnce = false;
+    sub?.disconnect();
+  }
+
+  close(): void {
+    this.handlers.clear();
+    this.stop();
+  }
+}
