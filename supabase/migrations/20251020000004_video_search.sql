@@ -27,18 +27,41 @@ begin
         end_timestamp double precision,
         similarity double precision
       )
-      language sql
+      language plpgsql
       stable
       set search_path = public, extensions
       as $body$
+      declare
+        k integer := least(greatest(coalesce(match_count, 5), 1), 50);
+      begin
         -- SECURITY INVOKER: RLS of video_chunks (and so of videos) limits what a user can match.
-        select c.id, c.video_id, c.chunk_index, c.chunk_text, c.start_timestamp, c.end_timestamp,
-               1 - (c.embedding <=> query_embedding) as similarity
-        from public.video_chunks c
-        where c.embedding is not null
-          and (filter_video_ids is null or c.video_id = any (filter_video_ids))
-        order by c.embedding <=> query_embedding
-        limit least(greatest(match_count, 1), 50);
+        if filter_video_ids is null then
+          -- Whole corpus: approximate nearest neighbours through the ivfflat index.
+          return query
+            select c.id, c.video_id, c.chunk_index, c.chunk_text, c.start_timestamp, c.end_timestamp,
+                   1 - (c.embedding <=> query_embedding)
+            from public.video_chunks c
+            where c.embedding is not null
+            order by c.embedding <=> query_embedding
+            limit k;
+        else
+          -- A few videos: filter first, then rank exactly. Ranking through the ANN index and filtering
+          -- afterwards can return fewer than k rows, or none, when the videos' chunks sit in lists
+          -- the index did not probe.
+          return query
+            with candidates as materialized (
+              select c.id, c.video_id, c.chunk_index, c.chunk_text, c.start_timestamp, c.end_timestamp,
+                     c.embedding <=> query_embedding as distance
+              from public.video_chunks c
+              where c.embedding is not null and c.video_id = any (filter_video_ids)
+            )
+            select x.id, x.video_id, x.chunk_index, x.chunk_text, x.start_timestamp, x.end_timestamp,
+                   1 - x.distance
+            from candidates x
+            order by x.distance, x.id
+            limit k;
+        end if;
+      end;
       $body$
     $fn$;
     execute 'revoke all on function public.match_video_chunks(extensions.vector, integer, uuid[]) from public, anon, authenticated';
