@@ -119,16 +119,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisRateLimitStor
     },
     close() {
       closed ??= (async () => {
-        if (owned === undefined) return;
+        if (owned === undefined || owned.status === 'end') return;
+        const ended = new Promise<void>((resolve) => owned.once('end', () => resolve()));
         if (owned.status === 'ready') {
-          try {
-            await owned.quit();
-            return;
-          } catch {
-            // fall through to a hard disconnect
-          }
+          // QUIT lets in-flight commands finish; a failing QUIT falls back to a hard disconnect.
+          await owned.quit().catch(() => owned.disconnect());
+        } else {
+          owned.disconnect();
         }
-        owned.disconnect();
+        await ended;
       })();
       return closed;
     },

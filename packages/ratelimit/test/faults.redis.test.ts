@@ -1,0 +1,202 @@
+// Redis stopped mid-run and restarted, SCRIPT FLUSH, client ownership: real server, real outages.
+import { createStaticFeatureFlags } from '@mentora/config';
+import { RateLimitError, ServiceUnavailableError } from '@mentora/errors';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRateLimiter, type PlanCatalogOverride, type RateLimitLogger } from '../src/index.ts';
+import { createRedisStore, type RedisRateLimitStore } from '../src/redis.ts';
+import { until } from './contract.ts';
+import { startRedis } from './services.ts';
+
+const flags = createStaticFeatureFlags();
+const plans: PlanCatalogOverride = {
+  basic: { rateLimits: { chat: { limit: 5 }, videoUpload: { limit: 5 } } },
+};
+
+function recordingLogger() {
+  const lines: { level: string; message: string; context?: Record<string, unknown> }[] = [];
+  const at = (level: string) => (message: string, context?: Record<string, unknown>) => {
+    lines.push({ level, message, ...(context ? { context } : {}) });
+  };
+  const logger: RateLimitLogger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  };
+  return { logger, lines };
+}
+
+let server: Awaited<ReturnType<typeof startRedis>>;
+let admin: Redis;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  server = await startRedis();
+  admin = new Redis(server.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  process.on('unhandledRejection', onUnhandled);
+});
+
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  admin?.disconnect();
+  await server?.stop();
+});
+
+// Every test ends with the server up and nothing unhandled.
+afterEach(async () => {
+  await server.startServer();
+  expect(unhandled).toEqual([]);
+});
+
+async function adminCall<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
+  if (admin.status === 'wait' || admin.status === 'end') await admin.connect().catch(() => {});
+  await until('admin connection', async () => admin.status === 'ready');
+  return fn(admin);
+}
+
+describe('Redis down with the insurance limiter', () => {
+  let store: RedisRateLimitStore;
+  beforeEach(async () => {
+    store = createRedisStore({ url: server.url });
+    await store.ready();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('keeps answering through a stop and a restart mid-run, then goes back to Redis', async () => {
+    const { logger, lines } = recordingLogger();
+    const rl = createRateLimiter({ store, flags, plans, logger, keyPrefix: 'fault1' });
+    let running = true;
+    let checks = 0;
+    const failures: unknown[] = [];
+    // Traffic from many identities while the server dies and comes back.
+    const worker = async (w: number) => {
+      for (let i = 0; running; i++) {
+        try {
+          // Fresh identities, so checks reach the store instead of the in-memory block.
+          await rl.checkRateLimit(`w${w}-${i}`, i % 2 === 0 ? 'chat' : 'videoUpload');
+          checks++;
+        } catch (error) {
+          failures.push(error);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+    await until('traffic through Redis', async () => checks > 200);
+    await server.stopServer();
+    await until('the insurance limiter to take over', async () => rl.stats().storeErrors > 0);
+    const during = checks;
+    await until('checks answered while Redis is down', async () => checks > during + 200);
+
+    // While down, a fresh identity is admitted up to its (insurance) limit, then denied — not a 429 for all.
+    const outage = await Promise.all(
+      Array.from({ length: 8 }, () => rl.checkRateLimit('fresh-during-outage', 'chat')),
+    );
+    expect(outage.filter((r) => r.allowed)).toHaveLength(5);
+    expect(lines.some((l) => l.level === 'warn' && l.message.includes('insurance'))).toBe(true);
+
+    await server.startServer();
+    await until('recovery logged', async () => lines.some((l) => l.message === 'rate-limit store recovered'));
+    running = false;
+    await Promise.all(workers);
+    expect(failures).toEqual([]);
+
+    // Back on Redis: a check lands in Redis again.
+    await rl.checkRateLimit('after-recovery', 'chat');
+    expect(await adminCall((r) => r.exists('fault1:chat:basic:u:after-recovery'))).toBe(1);
+    await rl.close();
+  }, 60_000);
+});
+
+describe('insurance limit per process', () => {
+  it('splits the limit across the declared number of processes while Redis is unreachable', async () => {
+    // A real client pointed at a port nobody listens on: Redis never becomes ready.
+    const dead = createRedisStore({
+      url: 'redis://127.0.0.1:1',
+      redisOptions: { retryStrategy: () => 1000 },
+    });
+    const rl = createRateLimiter({ store: dead, flags, insurance: { processes: 2 }, keyPrefix: 'dead' });
+    const results = await Promise.all(Array.from({ length: 12 }, () => rl.checkRateLimit('u', 'chat')));
+    expect(results.filter((r) => r.allowed)).toHaveLength(5); // ceil(10 / 2)
+    expect(rl.stats().storeErrors).toBeGreaterThan(0);
+    await rl.close();
+    await dead.close();
+  });
+});
+
+describe('Redis down without insurance', () => {
+  it('throws ServiceUnavailableError (503), never a denial or RateLimitError, and recovers', async () => {
+    const store = createRedisStore({ url: server.url });
+    await store.ready();
+    const rl = createRateLimiter({ store, flags, plans, insurance: false, keyPrefix: 'fault2' });
+    expect((await rl.checkRateLimit('u', 'chat')).allowed).toBe(true);
+    await server.stopServer();
+    for (const check of [
+      () => rl.checkRateLimit('u', 'chat'),
+      () => rl.enforceRateLimit('u', 'videoUpload'),
+    ]) {
+      const error = await check().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error).not.toBeInstanceOf(RateLimitError);
+      expect(error).toMatchObject({ status: 503, retryable: true });
+      expect((error as Error).cause).toBeInstanceOf(Error);
+    }
+    await server.startServer();
+    await until('checks to succeed again', async () =>
+      rl.checkRateLimit('v', 'chat').then(
+        () => true,
+        () => false,
+      ),
+    );
+    // The restarted server is empty: the counter starts over, and the scripts were reloaded.
+    expect(await rl.checkRateLimit('u', 'chat')).toMatchObject({ allowed: true, remaining: 4 });
+    expect(await rl.checkRateLimit('u', 'videoUpload')).toMatchObject({ allowed: true, remaining: 4 });
+    await rl.close();
+    await store.close();
+  }, 60_000);
+});
+
+describe('scripts', () => {
+  it('survive SCRIPT FLUSH (NOSCRIPT → EVAL), keeping the counts', async () => {
+    const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    const store = createRedisStore({ client });
+    await store.ready();
+    const rl = createRateLimiter({ store, flags, plans, insurance: false, keyPrefix: 'flush' });
+    for (const endpoint of ['chat', 'videoUpload'] as const) {
+      expect(await rl.checkRateLimit('u', endpoint)).toMatchObject({ remaining: 4 });
+      expect(await rl.checkRateLimit('u', endpoint)).toMatchObject({ remaining: 3 });
+    }
+    const noscriptBefore = await adminCall((r) => r.info('errorstats'));
+    await adminCall((r) => r.script('FLUSH'));
+    for (const endpoint of ['chat', 'videoUpload'] as const) {
+      expect(await rl.checkRateLimit('u', endpoint)).toMatchObject({ allowed: true, remaining: 2 });
+    }
+    const noscriptAfter = await adminCall((r) => r.info('errorstats'));
+    const count = (info: string) => Number(/errorstat_NOSCRIPT:count=(\d+)/.exec(info)?.[1] ?? 0);
+    // Both scripts really were missing and were reloaded (not served from somewhere else).
+    expect(count(noscriptAfter) - count(noscriptBefore)).toBe(2);
+    expect(rl.stats().storeErrors).toBe(0);
+    await rl.close();
+    await store.close();
+    // A client we were given stays open.
+    expect(client.status).toBe('ready');
+    client.disconnect();
+  });
+
+  it('closes a client it created, never one it was given', async () => {
+    const owned = createRedisStore({ url: server.url });
+    await owned.ready();
+    await owned.close();
+    expect(owned.client.status).toBe('end');
+    const given = new Redis(server.url);
+    const store = createRedisStore({ client: given });
+    await store.ready();
+    await store.close();
+    expect(given.status).toBe('ready');
+    given.disconnect();
+  });
+});

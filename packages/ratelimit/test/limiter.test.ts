@@ -1,0 +1,166 @@
+// Behaviour of the limiter around the store: plan resolution fallbacks, the violation sink, config checks.
+import { createStaticFeatureFlags, type FeatureFlags } from '@mentora/config';
+import { ConfigError } from '@mentora/errors';
+import { describe, expect, it } from 'vitest';
+import {
+  createMemoryStore,
+  createRateLimiter,
+  type RateLimitLogger,
+  type RateLimitViolation,
+} from '../src/index.ts';
+import { fakeClock, until } from './contract.ts';
+
+function recordingLogger() {
+  const lines: { level: string; message: string; context?: Record<string, unknown> }[] = [];
+  const at = (level: string) => (message: string, context?: Record<string, unknown>) => {
+    lines.push({ level, message, ...(context ? { context } : {}) });
+  };
+  const logger: RateLimitLogger = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, lines };
+}
+
+describe('plan resolution', () => {
+  it('falls back to the fallback plan (logged, throttled) when the flags fail or answer nonsense', async () => {
+    const { logger, lines } = recordingLogger();
+    const broken: FeatureFlags = {
+      getUserPlan: async (userId) => {
+        if (userId === 'weird') return 'platinum' as 'pro';
+        throw new Error('flags database down');
+      },
+      isEnabled: async () => false,
+    };
+    const rl = createRateLimiter({
+      store: createMemoryStore(),
+      flags: broken,
+      logger,
+      fallbackPlan: 'basic',
+    });
+    for (let i = 0; i < 5; i++) expect((await rl.checkRateLimit('u', 'chat')).limit).toBe(10);
+    expect((await rl.checkRateLimit('weird', 'chat')).limit).toBe(10);
+    const warnings = lines.filter((l) => l.level === 'warn');
+    expect(warnings.map((l) => l.message)).toEqual([
+      'feature flags failed to resolve a plan; using the fallback plan',
+      'feature flags returned an unknown plan; using the fallback plan',
+    ]);
+    await rl.close();
+  });
+
+  it('says the memory store is not shared across processes', async () => {
+    const { logger, lines } = recordingLogger();
+    const rl = createRateLimiter({ store: createMemoryStore(), flags: createStaticFeatureFlags(), logger });
+    expect(lines.some((l) => l.level === 'info' && l.message.includes('not shared across processes'))).toBe(
+      true,
+    );
+    await rl.close();
+  });
+});
+
+describe('configuration', () => {
+  it('refuses invalid rules and options up front', () => {
+    const flags = createStaticFeatureFlags();
+    const store = createMemoryStore();
+    expect(() =>
+      createRateLimiter({ store, flags, plans: { basic: { rateLimits: { chat: { limit: 0 } } } } }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      createRateLimiter({ store, flags, plans: { basic: { rateLimits: { chat: { windowSeconds: 1.5 } } } } }),
+    ).toThrow(ConfigError);
+    expect(() => createRateLimiter({ store, flags, insurance: { processes: 0 } })).toThrow(ConfigError);
+  });
+
+  it('merges overrides per field and derives a window label', () => {
+    const rl = createRateLimiter({
+      store: createMemoryStore(),
+      flags: createStaticFeatureFlags(),
+      plans: {
+        basic: { rateLimits: { chat: { windowSeconds: 90 } } },
+        enterprise: { rateLimits: { chat: { limit: 1000 } } },
+      },
+    });
+    expect(rl.getLimitConfig('chat', 'basic')).toMatchObject({
+      limit: 10,
+      windowSeconds: 90,
+      window: '90 s',
+    });
+    expect(rl.getLimitConfig('chat', 'enterprise')).toMatchObject({ limit: 1000, unlimited: false });
+    expect(rl.getLimitConfig('api', 'enterprise')).toMatchObject({ unlimited: true });
+  });
+});
+
+describe('violation sink', () => {
+  const flags = createStaticFeatureFlags();
+
+  it('logs sink failures (sync throw and rejection) and never fails the check', async () => {
+    const { logger, lines } = recordingLogger();
+    let calls = 0;
+    const rl = createRateLimiter({
+      store: createMemoryStore(),
+      flags,
+      logger,
+      violationSink: {
+        record() {
+          calls++;
+          if (calls === 1) throw new Error('sync sink failure');
+          return Promise.reject(new Error('async sink failure'));
+        },
+      },
+    });
+    for (let i = 0; i < 10; i++) await rl.checkRateLimit('a', 'chat');
+    expect((await rl.checkRateLimit('a', 'chat')).allowed).toBe(false); // sink threw synchronously
+    for (let i = 0; i < 10; i++) await rl.checkRateLimit('b', 'chat');
+    expect((await rl.checkRateLimit('b', 'chat')).allowed).toBe(false); // sink rejected
+    await rl.close(); // awaits pending sink calls
+    expect(rl.stats().sinkErrors).toBe(2);
+    const errors = lines.filter((l) => l.level === 'error');
+    expect(errors.length).toBeGreaterThanOrEqual(1); // throttled to one line per 10 s
+    expect(errors[0]?.message).toBe('rate-limit violation sink failed');
+  });
+
+  it('bounds the dedup map, flushing the exact count of an evicted entry', async () => {
+    const rows: RateLimitViolation[] = [];
+    const rl = createRateLimiter({
+      store: createMemoryStore(),
+      flags,
+      maxTrackedViolations: 2,
+      violationSink: { record: (v) => void rows.push(v) },
+    });
+    const deny = async (who: string, n: number) => {
+      for (let i = 0; i < 10 + n; i++) await rl.checkRateLimit(who, 'chat');
+    };
+    await deny('a', 3); // reported at 1 and 2; the 3rd is pending
+    expect(rows.map((r) => [r.identity, r.count])).toEqual([
+      ['a', 1],
+      ['a', 2],
+    ]);
+    await deny('b', 1);
+    await deny('c', 1); // the map holds 2: 'a' is evicted and flushed with its exact count
+    expect(rows.map((r) => [r.identity, r.count, r.delta])).toEqual([
+      ['a', 1, 1],
+      ['a', 2, 1],
+      ['b', 1, 1],
+      ['a', 3, 1],
+      ['c', 1, 1],
+    ]);
+    await rl.close();
+  });
+
+  it('flushes final counts of finished windows on a timer', async () => {
+    const D = 60_000;
+    const clock = fakeClock(Math.ceil(Date.now() / D) * D);
+    const rows: RateLimitViolation[] = [];
+    const rl = createRateLimiter({
+      store: createMemoryStore({ clock: clock.now }),
+      flags,
+      clock: clock.now,
+      violationFlushIntervalMs: 20,
+      violationSink: { record: (v) => void rows.push(v) },
+    });
+    for (let i = 0; i < 13; i++) await rl.checkRateLimit('a', 'chat'); // 3 denials: reported at 1, 2
+    expect(rows.map((r) => r.count)).toEqual([1, 2]);
+    clock.set(clock.now() + D); // the window is over
+    await until('the final count', async () => rows.length === 3);
+    expect(rows[2]).toMatchObject({ count: 3, delta: 1 });
+    await rl.close();
+    expect(rows).toHaveLength(3); // nothing left to flush
+  });
+});
