@@ -428,14 +428,25 @@ class CacheImpl implements Cache {
     let held = false;
     let storeUp = true;
     try {
-      held = await this.store.acquireLock(lockKey, token, this.leaseTtlMs);
-      if (!held) {
-        // Another process computes: look for its value (bounded), or take the lease over if it let go.
+      try {
+        held = await this.store.acquireLock(lockKey, token, this.leaseTtlMs);
         const deadline = Date.now() + this.leaseWaitMs;
         let pause = 2;
-        while (!held && Date.now() < deadline) {
-          await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
-          pause = Math.min(pause * 2, this.leaseMaxPollMs);
+        for (;;) {
+          if (!held) {
+            // Another process computes: wait (bounded), then look for its value or take the lease over.
+            if (Date.now() >= deadline) {
+              this.logger.debug?.('Lease wait ran out; computing without the lease', {
+                namespace: this.namespace,
+                key,
+              });
+              break;
+            }
+            await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+            pause = Math.min(pause * 2, this.leaseMaxPollMs);
+          }
+          // Look again even right after acquiring: a holder stores its value *before* letting go, so a
+          // lease we just got may follow a compute that finished after our first read missed.
           let payload: string | null;
           if (tag === undefined) {
             payload = await this.store.get(fk);
@@ -449,20 +460,13 @@ class CacheImpl implements Cache {
             const value = this.decodeHit(key, payload, tag, epoch, false);
             if (value !== MISS) return value as T;
           }
+          if (held) break;
           held = await this.store.acquireLock(lockKey, token, this.leaseTtlMs);
         }
-        if (!held) {
-          this.logger.debug?.('Lease wait ran out; computing without the lease', {
-            namespace: this.namespace,
-            key,
-          });
-        }
+      } catch (err) {
+        storeUp = false;
+        this.failed('lease', err);
       }
-    } catch (err) {
-      storeUp = false;
-      this.failed('lease', err);
-    }
-    try {
       return await this.computeAndStore(key, fk, tag, compute, ttlMs, version, storeUp, epoch);
     } finally {
       if (held) {

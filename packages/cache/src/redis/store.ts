@@ -372,8 +372,11 @@ class RedisStore implements RedisCacheStore {
     this.bus.close();
     this.c.off('ready', this.onReady);
     if (!this.ownsClient) return;
+    // Resolve once the connection is really gone, so a caller's shutdown sequence can rely on it.
+    const ended = new Promise<void>((resolve) => this.c.once('end', () => resolve()));
     try {
       await withTimeout(this.c.quit(), this.timeoutMs);
+      await withTimeout(ended, this.timeoutMs);
     } catch {
       this.c.disconnect();
     }

@@ -1,0 +1,174 @@
+import { ServiceUnavailableError } from '@mentora/errors';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Cache, createCache, type InvalidationEvent } from '../src/index.js';
+import { createRedisStore } from '../src/redis/index.js';
+import { captureLogger, deferred, uniqueNamespace, waitUntil } from './helpers.js';
+import { type RedisService, startRedis } from './services.js';
+
+describe('Redis faults', () => {
+  let redis: RedisService;
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onRejection);
+    redis = await startRedis();
+  });
+
+  afterEach(() => {
+    // A rejection nobody handled is a crash in production (Node's default): fail the test that caused it.
+    expect(rejections).toEqual([]);
+  });
+
+  afterAll(async () => {
+    process.off('unhandledRejection', onRejection);
+    await redis?.stop();
+  });
+
+  it('fails open while Redis is down, opens the breaker, and recovers after a restart', async () => {
+    const storeLogger = captureLogger();
+    const cacheLogger = captureLogger();
+    // A long cool-down: while down, the circuit stays open (no probe) unless a health check sees recovery.
+    const store = createRedisStore({
+      url: redis.url,
+      commandTimeoutMs: 500,
+      breaker: { failureThreshold: 3, coolDownMs: 600_000 },
+      logger: storeLogger,
+    });
+    const cache = createCache({ store, namespace: uniqueNamespace('outage'), logger: cacheLogger });
+    await cache.ready();
+    await cache.set('k', 'cached', 300);
+    expect(await cache.getOrCompute('k', () => 'computed', 300)).toBe('cached');
+
+    await redis.stopServer();
+
+    let computes = 0;
+    const compute = async () => {
+      computes++;
+      return 'computed';
+    };
+    for (let i = 0; i < 5; i++) expect(await cache.getOrCompute('k', compute, 300)).toBe('computed');
+    expect(await cache.getOrCompute('k', compute, 300, { lease: true })).toBe('computed');
+    expect(computes).toBe(6);
+    expect(store.breakerState).toBe('open');
+    expect(cache.stats().errors).toBeGreaterThanOrEqual(6);
+    expect(storeLogger.logs.some((l) => l.level === 'error' && /circuit opened/.test(l.message))).toBe(true);
+    expect(cacheLogger.logs.some((l) => l.level === 'warn' && l.meta?.op === 'get')).toBe(true);
+
+    // An open circuit answers at once, with a typed error, without sending anything.
+    const open = await store.get('anything').catch((e: unknown) => e);
+    expect(open).toBeInstanceOf(ServiceUnavailableError);
+    expect((open as ServiceUnavailableError).code).toBe('CACHE_CIRCUIT_OPEN');
+
+    // Reads fail open, sets report false, invalidations and counters throw typed errors.
+    expect(await cache.get('k')).toBeNull();
+    expect(await cache.set('k2', 1, 60)).toBe(false);
+    await expect(cache.delete('k')).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(cache.invalidateTag('student:1')).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(cache.deletePattern('*')).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(cache.increment('c', 60)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    const down = await cache.healthCheck();
+    expect(down.healthy).toBe(false);
+    expect(down.error).toBeTypeOf('string');
+
+    await redis.startServer();
+    // The health check probes through an open circuit; its success closes it.
+    await waitUntil('cache healthy again', async () => (await cache.healthCheck()).healthy);
+    expect(store.breakerState).toBe('closed');
+    expect(await cache.getOrCompute('k', async () => 'fresh', 300)).toBe('fresh');
+    expect(await cache.get('k')).toBe('fresh'); // stored again
+
+    await cache.close();
+    await store.close();
+  });
+
+  it('bounds a hung client with its own deadline, then short-circuits', async () => {
+    // A Redis frozen by CLIENT PAUSE: connected, "ready", and answering nothing (a stalled server).
+    // Its own instance, killed afterwards, because nothing can unpause it early.
+    const frozen = await startRedis();
+    const hung = new Redis(frozen.url, { maxRetriesPerRequest: null }); // no commandTimeout of its own
+    hung.on('error', () => {});
+    const admin = new Redis(frozen.url);
+    admin.on('error', () => {});
+    const store = createRedisStore({
+      client: hung,
+      commandTimeoutMs: 200,
+      breaker: { failureThreshold: 2, coolDownMs: 600_000 },
+      logger: captureLogger(),
+    });
+    const cache = createCache({ store, namespace: uniqueNamespace('hung'), logger: captureLogger() });
+    try {
+      await store.ready();
+      await admin.client('PAUSE', 600_000, 'ALL');
+      expect(await cache.getOrCompute('k', () => 'computed', 60)).toBe('computed');
+      const timedOut = await store.get('k').catch((e: unknown) => e);
+      expect((timedOut as ServiceUnavailableError).code).toBe('CACHE_TIMEOUT');
+      expect(store.breakerState).toBe('open');
+      expect(await cache.getOrCompute('k', () => 'computed again', 60)).toBe('computed again');
+      const open = await store.get('k').catch((e: unknown) => e);
+      expect((open as ServiceUnavailableError).code).toBe('CACHE_CIRCUIT_OPEN');
+      expect(cache.stats().errors).toBe(2);
+      await cache.close();
+      await store.close();
+      expect(hung.status).toBe('ready'); // given, so not closed by the store
+    } finally {
+      await frozen.stop();
+      hung.disconnect();
+      admin.disconnect();
+    }
+  });
+
+  it('clears L1 when the invalidation subscriber loses its connection (messages may be lost)', async () => {
+    const ns = uniqueNamespace('l1reset');
+    const resets: Array<() => void> = [];
+    const nextReset = () => {
+      const d = deferred();
+      resets.push(d.resolve);
+      return d.promise;
+    };
+    const onInvalidation = (e: InvalidationEvent) => {
+      if (e.kind === 'reset') resets.shift()?.();
+    };
+    const storeA = createRedisStore({ url: redis.url, logger: captureLogger() });
+    const storeB = createRedisStore({ url: redis.url, logger: captureLogger() });
+    const l1 = { maxEntries: 100, ttlMs: 600_000 };
+    const a: Cache = createCache({ store: storeA, namespace: ns, l1, logger: captureLogger() });
+    const b: Cache = createCache({
+      store: storeB,
+      namespace: ns,
+      l1,
+      onInvalidation,
+      logger: captureLogger(),
+    });
+    const raw = new Redis(redis.url);
+    try {
+      await Promise.all([a.ready(), b.ready()]);
+      await raw.set(`${ns}:k`, JSON.stringify('before'));
+      expect(await b.get('k')).toBe('before');
+      expect(await b.get('k')).toBe('before');
+      expect(b.stats().l1Hits).toBe(1); // held in b's L1
+
+      const dropped = nextReset();
+      await redis.stopServer();
+      await dropped;
+      const back = nextReset();
+      await redis.startServer();
+      await back;
+
+      await waitUntil('b connected again', async () => (await b.healthCheck()).healthy);
+      raw.disconnect();
+      const raw2 = new Redis(redis.url);
+      // Written behind the caches' backs (no invalidation message): only a cleared L1 can see it.
+      await raw2.set(`${ns}:k`, JSON.stringify('after'));
+      raw2.disconnect();
+      const errorsBefore = b.stats().errors;
+      expect(await b.get('k')).toBe('after');
+      expect(b.stats().errors).toBe(errorsBefore);
+    } finally {
+      raw.disconnect();
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([storeA.close(), storeB.close()]);
+    }
+  });
+});
