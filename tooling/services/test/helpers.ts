@@ -1,0 +1,51 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isPortOpen } from '../src/ports.ts';
+
+export const USER_A = '0a000000-0000-4000-a000-00000000000a';
+export const USER_B = '0b000000-0000-4000-a000-00000000000b';
+
+/**
+ * A tiny Supabase-style schema in two migrations (the second needs the first, so name order
+ * matters) and a seed: one note per user, readable and writable only by its owner.
+ */
+export async function writeNotesSchema(): Promise<{ migrationsDir: string; seedFile: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'mentora-services-test-'));
+  const migrationsDir = join(dir, 'migrations');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(migrationsDir);
+  await writeFile(
+    join(migrationsDir, '20250101000001_notes.sql'),
+    `create table public.notes (
+       id bigint generated always as identity primary key,
+       owner uuid not null,
+       body text not null
+     );`,
+  );
+  await writeFile(
+    join(migrationsDir, '20250101000002_notes_rls.sql'),
+    `alter table public.notes enable row level security;
+     create policy notes_select_own on public.notes for select to authenticated using (owner = auth.uid());
+     create policy notes_insert_own on public.notes for insert to authenticated with check (owner = auth.uid());`,
+  );
+  // Not a migration: only *.sql files are applied.
+  await writeFile(join(migrationsDir, 'README.md'), 'not SQL');
+  const seedFile = join(dir, 'seed.sql');
+  await writeFile(
+    seedFile,
+    `insert into public.notes (owner, body) values ('${USER_A}', 'note of A'), ('${USER_B}', 'note of B');`,
+  );
+  return { migrationsDir, seedFile };
+}
+
+/** Polls until nothing listens on the port; the limit is a hang guard, not a timing assertion. */
+export async function waitForPortClosed(port: number, limitMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (await isPortOpen(port)) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
