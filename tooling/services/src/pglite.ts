@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { Extensions, PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface StartPgliteOptions {
   /**
@@ -60,11 +59,19 @@ export async function startPglite(options: StartPgliteOptions = {}): Promise<Pgl
   let db: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   try {
+    // Loaded on demand: the postgres mode of the stack must work where PGlite is not installed.
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-socket'),
+    ]);
+    const extensions: Extensions = {};
+    if (options.pgvector !== false)
+      extensions.vector = (await import('@electric-sql/pglite-pgvector')).vector;
     db = await PGlite.create({
       ...(dataDir === undefined ? {} : { dataDir }),
       // Throwaway data: skip the fsync-per-commit of the persisted modes.
       relaxedDurability: true,
-      extensions: options.pgvector === false ? {} : { vector },
+      extensions,
     });
     server = new PGLiteSocketServer({
       db,

@@ -6,7 +6,7 @@ import { applyMigrations, applySqlFile, pgliteRunner, psqlRunner, type SqlRunner
 import { type PgliteService, type StartPgliteOptions, startPglite } from './pglite.ts';
 import { type PostgresService, startPostgres } from './postgres.ts';
 import { type PostgrestService, startPostgrest } from './postgrest.ts';
-import { supabaseRolesSql } from './supabase-roles.ts';
+import { EMBEDDED_ROLE_GUARD, embeddedRoleGuardSql, supabaseRolesSql } from './supabase-roles.ts';
 
 export type SupabaseStackMode = 'embedded' | 'postgres';
 
@@ -162,6 +162,7 @@ export async function startSupabaseStack(options: StartSupabaseStackOptions): Pr
         ? {}
         : { authenticatorPassword: database.authenticatorPassword };
     await database.run(supabaseRolesSql(rolesOptions), 'Supabase roles');
+    if (options.mode === 'embedded') await database.run(embeddedRoleGuardSql(), 'embedded role guard');
     if (options.migrationsDir !== undefined) await applyMigrations(database.run, options.migrationsDir);
     if (options.seedFile !== undefined) await applySqlFile(database.run, options.seedFile);
     const tMigrations = performance.now();
@@ -171,6 +172,7 @@ export async function startSupabaseStack(options: StartSupabaseStackOptions): Pr
       dbUri: database.authenticatorUrl,
       jwtSecret,
       embedded: options.mode === 'embedded',
+      ...(options.mode === 'embedded' ? { extraConfig: { 'db-pre-request': EMBEDDED_ROLE_GUARD } } : {}),
       ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
     });
     gateway = await startGateway({ postgrestPort: postgrest.port });

@@ -98,3 +98,30 @@ $$;
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt() to anon, authenticated, service_role;
 `;
 }
+
+/** Name of the PostgREST pre-request function installed by `embeddedRoleGuardSql()`. */
+export const EMBEDDED_ROLE_GUARD = 'mentora_harness.check_jwt_role';
+
+/**
+ * For PGlite only. Its socket server runs every connection as the superuser `postgres` (it
+ * ignores the login role), so PostgREST could `SET ROLE` to any role a JWT names, where on
+ * Supabase the `authenticator` login can only become roles granted to it. This PostgREST
+ * pre-request function restores that rule: a request whose role is not one authenticator may
+ * become fails with 42501, as `SET ROLE` itself fails on Postgres.
+ */
+export function embeddedRoleGuardSql(): string {
+  return `
+create schema if not exists mentora_harness;
+grant usage on schema mentora_harness to public;
+create or replace function ${EMBEDDED_ROLE_GUARD}() returns void
+language plpgsql stable
+as $$
+begin
+  if current_user <> 'authenticator' and not pg_has_role('authenticator', current_user, 'MEMBER') then
+    raise exception 'permission denied to set role "%"', current_user using errcode = '42501';
+  end if;
+end
+$$;
+grant execute on function ${EMBEDDED_ROLE_GUARD}() to public;
+`;
+}

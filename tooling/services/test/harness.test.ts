@@ -93,6 +93,15 @@ describe.each<SupabaseStackMode>(['postgres', 'embedded'])(
       expect(data?.filter((row) => row.owner === USER_A).length).toBeGreaterThanOrEqual(1);
     });
 
+    it('a JWT naming a role authenticator may not become is refused, as on Supabase', async () => {
+      const { signSupabaseJwt } = await import('../src/keys.ts');
+      const superuser = client(stack, await signSupabaseJwt(stack.jwtSecret, { role: 'postgres' }));
+      const { data, error, status } = await superuser.from('notes').select('owner');
+      expect(data).toBeNull();
+      expect(error?.code).toBe('42501');
+      expect(status).toBe(403);
+    });
+
     it('auth.uid(), auth.role() and auth.jwt() read the claims as on Supabase', async () => {
       await stack.runSql(
         `create function public.whoami() returns jsonb language sql stable as $$
