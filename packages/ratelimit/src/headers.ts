@@ -1,3 +1,4 @@
+import { MentoraError } from '@mentora/errors';
 import type { RateLimitResult, RateLimitRule } from './types.ts';
 
 export interface RateLimitHeaderOptions {
@@ -9,6 +10,9 @@ export interface RateLimitHeaderOptions {
   /** Clock for the seconds-until-reset fields (default Date.now). */
   now?: number;
 }
+
+/** What the headers need from a rule: its window, and the endpoint as the default policy name. */
+export type HeaderRule = Pick<RateLimitRule, 'windowSeconds'> & { endpoint?: string };
 
 /** RFC 8941 String: printable ASCII with `"` and `\` escaped; anything else is dropped. */
 function sfString(value: string): string {
@@ -27,13 +31,21 @@ function sfString(value: string): string {
  *   (r = remaining quota, t = seconds until reset; both Structured Field lists).
  *
  * Unlimited results (enterprise) get no rate-limit headers: there is no quota to advertise.
+ * `rule` defaults to `result.rule`, which checkRateLimit results carry.
  */
 export function applyRateLimitHeaders(
   headers: Headers,
-  result: RateLimitResult,
-  rule: Pick<RateLimitRule, 'windowSeconds'> & { endpoint?: string },
+  result: Pick<RateLimitResult, 'allowed' | 'limit' | 'remaining' | 'reset' | 'retryAfter'> & {
+    rule?: HeaderRule;
+  },
+  rule: HeaderRule | undefined = result.rule,
   options: RateLimitHeaderOptions = {},
 ): Headers {
+  if (rule === undefined) {
+    throw new MentoraError('rateLimitHeaders needs the rule: pass it, or a checkRateLimit result', {
+      code: 'RATE_LIMIT_RULE_MISSING',
+    });
+  }
   if (!Number.isFinite(result.limit)) return headers;
   const now = options.now ?? Date.now();
   const resetMs = result.reset.getTime();
@@ -51,8 +63,10 @@ export function applyRateLimitHeaders(
 
 /** The same headers in a new Fetch `Headers` object. */
 export function rateLimitHeaders(
-  result: RateLimitResult,
-  rule: Pick<RateLimitRule, 'windowSeconds'> & { endpoint?: string },
+  result: Pick<RateLimitResult, 'allowed' | 'limit' | 'remaining' | 'reset' | 'retryAfter'> & {
+    rule?: HeaderRule;
+  },
+  rule: HeaderRule | undefined = result.rule,
   options: RateLimitHeaderOptions = {},
 ): Headers {
   return applyRateLimitHeaders(new Headers(), result, rule, options);

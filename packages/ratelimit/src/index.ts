@@ -1,6 +1,11 @@
 // Root entry: the core (limiter, memory store, headers, types). The Redis store lives on
 // '@mentora/ratelimit/redis' so this entry never loads ioredis.
-export { applyRateLimitHeaders, type RateLimitHeaderOptions, rateLimitHeaders } from './headers.ts';
+export {
+  applyRateLimitHeaders,
+  type HeaderRule,
+  type RateLimitHeaderOptions,
+  rateLimitHeaders,
+} from './headers.ts';
 export { createRateLimiter } from './limiter.ts';
 export {
   createMemoryLimiter,

@@ -220,6 +220,7 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
       remaining: 0,
       reset: new Date(now + msBeforeNext),
       retryAfter,
+      rule: entry.rule,
     };
   }
 
@@ -253,6 +254,7 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
         remaining: Number.POSITIVE_INFINITY,
         reset: new Date(clock() + entry.windowMs),
         retryAfter: 0,
+        rule: entry.rule,
       };
     }
     if (cost > entry.limit) {
@@ -265,6 +267,7 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
         remaining: 0,
         reset: new Date(clock() + entry.windowMs),
         retryAfter,
+        rule: entry.rule,
       };
     }
     const blocks = entry.blocks;
@@ -283,6 +286,7 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
             remaining: 0,
             reset: new Date(block.until),
             retryAfter,
+            rule: entry.rule,
           };
         }
         blocks.delete(key);
@@ -306,6 +310,7 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
       remaining: res.remainingPoints,
       reset: new Date(clock() + res.msBeforeNext),
       retryAfter: 0,
+      rule: entry.rule,
     };
   }
 

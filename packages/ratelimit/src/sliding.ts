@@ -114,6 +114,10 @@ export function slidingWindowDecide(
  * KEYS[1] = hash; ARGV = cost, windowMs, limit, nowMs ('' = use the Redis server clock, so all
  * processes agree on window boundaries whatever their own clocks say).
  * Returns {consumed, msBeforeNext, msBeforeAny, allowed (1/0)}.
+ *
+ * Kept lean because it runs on every check: within a window an admitted request is one HINCRBY; only
+ * the first write of a window rewrites the three fields and sets the TTL (to the end of the next window,
+ * after which the state is irrelevant — so later writes never need to extend it).
  */
 export const SLIDING_WINDOW_LUA = `
 local cost = tonumber(ARGV[1])
@@ -128,12 +132,14 @@ local w = math.floor(now / D)
 local e = now - w * D
 local c = 0
 local p = 0
+local roll = true
 local s = redis.call('HMGET', KEYS[1], 'w', 'c', 'p')
 local sw = tonumber(s[1])
 if sw ~= nil then
   if sw == w then
     c = tonumber(s[2]) or 0
     p = tonumber(s[3]) or 0
+    roll = false
   elseif sw == w - 1 then
     p = tonumber(s[2]) or 0
   elseif sw > w then
@@ -141,24 +147,29 @@ if sw ~= nil then
     e = 0
     c = tonumber(s[2]) or 0
     p = tonumber(s[3]) or 0
+    roll = false
   end
-end
-local function waitFor(k)
-  if k > limit then return 2 * D - e end
-  if c + k <= limit then
-    if p == 0 then return 0 end
-    local need = D - math.floor(((limit - c - k) * D) / p)
-    return math.max(0, need - e)
-  end
-  local need = D - math.floor(((limit - k) * D) / c)
-  return D - e + need
 end
 local weighted = p * (D - e)
 if (c + cost) * D + weighted <= limit * D then
   c = c + cost
-  redis.call('HSET', KEYS[1], 'w', w, 'c', c, 'p', p)
-  redis.call('PEXPIRE', KEYS[1], 2 * D - e)
+  if roll then
+    redis.call('HSET', KEYS[1], 'w', w, 'c', c, 'p', p)
+    redis.call('PEXPIRE', KEYS[1], 2 * D - e)
+  else
+    redis.call('HINCRBY', KEYS[1], 'c', cost)
+  end
   return {math.ceil((c * D + weighted) / D), D - e, 0, 1}
 end
-return {math.ceil(((c + cost) * D + weighted) / D), math.max(1, waitFor(cost)), waitFor(1), 0}
+local waits = {0, 0}
+for i, k in ipairs({cost, 1}) do
+  if k > limit then
+    waits[i] = 2 * D - e
+  elseif c + k <= limit then
+    if p > 0 then waits[i] = math.max(0, D - math.floor(((limit - c - k) * D) / p) - e) end
+  else
+    waits[i] = D - e + D - math.floor(((limit - k) * D) / c)
+  end
+end
+return {math.ceil(((c + cost) * D + weighted) / D), math.max(1, waits[1]), waits[2], 0}
 `;

@@ -32,6 +32,8 @@ export interface RateLimitResult {
   reset: Date;
   /** Whole seconds to wait before retrying; 0 when allowed. */
   retryAfter: number;
+  /** The rule that decided (shared, frozen): plan, endpoint, window — what the headers need. */
+  rule: LimitConfig;
 }
 
 /** `getLimitConfig()` answer: the catalog rule plus where it applies (`unlimited` → limit Infinity). */

@@ -290,6 +290,9 @@ export function rateLimitContract(name: string, backend: () => ContractBackend):
       expect(h.get('RateLimit-Policy')).toBe('"chat";q=10;w=60');
       expect(h.get('RateLimit')).toBe(`"chat";r=9;t=${Math.ceil((ok.reset.getTime() - now) / 1000)}`);
       expect(h.has('Retry-After')).toBe(false);
+      // checkRateLimit results carry their rule: the headers need nothing else.
+      expect(Object.fromEntries(rateLimitHeaders(ok, undefined, { now }))).toEqual(Object.fromEntries(h));
+      expect(ok.rule).toBe(rule);
       await times(10, () => rl.checkRateLimit(who, 'chat', 'basic'));
       const denied = await rl.checkRateLimit(who, 'chat', 'basic');
       expect(rateLimitHeaders(denied, rule).get('Retry-After')).toBe(String(denied.retryAfter));

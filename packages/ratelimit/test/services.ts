@@ -1,2 +1,2 @@
-// Throwaway real Redis / Redis Cluster from the workspace harness.
-export { startRedis, startRedisCluster } from '../../../tooling/services/src/redis.ts';
+// Throwaway real Redis / Redis Cluster from the workspace harness (@mentora/services).
+export { startRedis, startRedisCluster } from '@mentora/services';
