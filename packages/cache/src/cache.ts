@@ -251,12 +251,38 @@ class CacheImpl implements Cache {
         return Promise.resolve(e.value as T);
       }
     }
-    return this.load(key) as Promise<T | null>;
+    const tag = tagOfKey(key);
+    // The common case (unscoped key, no L1): one GET and one `then` with pre-bound handlers.
+    if (tag === undefined && l1 === undefined) {
+      return this.store
+        .get(this.prefix + key)
+        .then(this.onPlainRead, this.onReadFailure) as Promise<T | null>;
+    }
+    return this.load(key, tag) as Promise<T | null>;
   }
 
-  private async load(key: string): Promise<unknown> {
+  private readonly onPlainRead = (payload: string | null): unknown => {
+    if (payload !== null) {
+      try {
+        const value = this.codec.decode(payload);
+        this.counters.hits++;
+        return value;
+      } catch (err) {
+        this.failed('decode', err);
+      }
+    }
+    this.counters.misses++;
+    return null;
+  };
+
+  private readonly onReadFailure = (err: unknown): null => {
+    this.failed('get', err);
+    this.counters.misses++;
+    return null;
+  };
+
+  private async load(key: string, tag: string | undefined): Promise<unknown> {
     const epoch = this.epoch;
-    const tag = tagOfKey(key);
     let payload: string | null;
     try {
       if (tag === undefined) {
@@ -321,44 +347,84 @@ class CacheImpl implements Cache {
     } catch (err) {
       return Promise.reject(err);
     }
-    // `loadOrCompute` always awaits before its `finally` removes the flight, so the set below runs first.
-    const flight = this.loadOrCompute(key, compute, ttlMs, options?.lease === true);
+    const lease = options?.lease === true;
+    const epoch = this.epoch;
+    const fk = this.prefix + key;
+    const tag = tagOfKey(key);
+    let flight: Promise<T>;
+    if (tag === undefined) {
+      // Unscoped: one GET and one `then`; only a miss enters the async compute path. The handlers run
+      // after the `flights.set` below, and every path out of them removes the flight.
+      flight = this.store.get(fk).then(
+        (payload) => {
+          if (payload !== null) {
+            const value = this.decodeHit(key, payload, undefined, epoch);
+            if (value !== MISS) {
+              this.flights.delete(key);
+              return value as T;
+            }
+          }
+          return this.afterMiss(key, fk, undefined, compute, ttlMs, lease, null, true, epoch);
+        },
+        (err: unknown) => {
+          // Fail open: compute, and do not try to store (the store just failed; don't wait on it twice).
+          this.failed('get', err);
+          return this.afterMiss(key, fk, undefined, compute, ttlMs, lease, null, false, epoch);
+        },
+      );
+    } else {
+      flight = this.loadScoped(key, fk, tag, compute, ttlMs, lease, epoch);
+    }
     this.flights.set(key, flight);
     return flight;
   }
 
-  private async loadOrCompute<T>(
+  /**
+   * A scoped key: value and tag version in one round trip. The version seen before computing guards the
+   * write: it is skipped if the tag was invalidated meanwhile, so a value computed from
+   * pre-invalidation data is never stored.
+   */
+  private async loadScoped<T>(
     key: string,
+    fk: string,
+    tag: string,
     compute: () => T | Promise<T>,
     ttlMs: number,
     lease: boolean,
+    epoch: number,
+  ): Promise<T> {
+    let version = '0';
+    let storeUp = true;
+    try {
+      const [raw, v] = await this.store.getVersioned(fk, versionKeyOf(tag));
+      version = v ?? '0';
+      const payload = unstamp(raw, version);
+      if (payload !== null) {
+        const value = this.decodeHit(key, payload, tag, epoch);
+        if (value !== MISS) {
+          this.flights.delete(key);
+          return value as T;
+        }
+      }
+    } catch (err) {
+      storeUp = false;
+      this.failed('get', err);
+    }
+    return this.afterMiss(key, fk, tag, compute, ttlMs, lease, version, storeUp, epoch);
+  }
+
+  private async afterMiss<T>(
+    key: string,
+    fk: string,
+    tag: string | undefined,
+    compute: () => T | Promise<T>,
+    ttlMs: number,
+    lease: boolean,
+    version: string | null,
+    storeUp: boolean,
+    epoch: number,
   ): Promise<T> {
     try {
-      const epoch = this.epoch;
-      const fk = this.prefix + key;
-      const tag = tagOfKey(key);
-      // For a scoped key: the tag version seen before computing. The write is skipped if the tag was
-      // invalidated meanwhile, so a value computed from pre-invalidation data is never stored.
-      let version: string | null = null;
-      let storeUp = true;
-      try {
-        let payload: string | null;
-        if (tag === undefined) {
-          payload = await this.store.get(fk);
-        } else {
-          const [raw, v] = await this.store.getVersioned(fk, versionKeyOf(tag));
-          version = v ?? '0';
-          payload = unstamp(raw, version);
-        }
-        if (payload !== null) {
-          const value = this.decodeHit(key, payload, tag, epoch);
-          if (value !== MISS) return value as T;
-        }
-      } catch (err) {
-        // Fail open: compute, and do not try to store (the store just failed; don't wait on it twice).
-        storeUp = false;
-        this.failed('get', err);
-      }
       this.counters.misses++;
       if (lease && storeUp) return await this.computeWithLease(key, fk, tag, compute, ttlMs, version, epoch);
       return await this.computeAndStore(key, fk, tag, compute, ttlMs, version, storeUp, epoch);

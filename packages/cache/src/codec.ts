@@ -9,15 +9,21 @@ export interface CacheCodec {
 export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
 /**
- * Values JSON cannot carry are written as `{"\u0000t": <type>, "v": <payload>}`. The key starts with a
- * NUL so it cannot be confused with ordinary data, and its JSON text (`"\u0000t"`) is what `decode`
- * looks for: values without it take the plain `JSON.parse` fast path, with no reviver at all.
+ * Values JSON cannot carry are written as `{"\u0000t": <type>, "v": <payload>}` (the key starts with a
+ * NUL so it cannot be confused with ordinary data), and a text that contains any such marker is stored
+ * with a leading `~` (never the first character of JSON). `decode` therefore decides in O(1): plain JSON
+ * takes the bare `JSON.parse` fast path, with no reviver and no scan of the text.
  */
 const MARK = '\u0000t';
-const MARK_IN_TEXT = '"\\u0000t"';
+const MARKED_PREFIX = '~';
+const MARKED_PREFIX_CODE = 126;
+
+/** Set while one synchronous `JSON.stringify` runs: whether it emitted a marker. */
+let markerEmitted = false;
 
 class Marker {
   constructor(type: string, v: unknown) {
+    markerEmitted = true;
     (this as Record<string, unknown>)[MARK] = type;
     (this as Record<string, unknown>).v = v;
   }
@@ -93,6 +99,7 @@ export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
   return {
     encode(value: unknown): string {
       let text: string | undefined;
+      markerEmitted = false;
       try {
         text = JSON.stringify(value, replacer);
       } catch (err) {
@@ -107,8 +114,9 @@ export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
           code: 'CACHE_VALUE_NOT_SERIALIZABLE',
         });
       }
-      if (text.length > safeLength) {
-        const size = Buffer.byteLength(text, 'utf8');
+      const out = markerEmitted ? MARKED_PREFIX + text : text;
+      if (out.length > safeLength) {
+        const size = Buffer.byteLength(out, 'utf8');
         if (size > maxBytes) {
           throw new ValidationError(`Cache value is ${size} bytes, over the limit of ${maxBytes} bytes`, {
             code: 'CACHE_VALUE_TOO_LARGE',
@@ -117,10 +125,12 @@ export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
           });
         }
       }
-      return text;
+      return out;
     },
     decode(text: string): unknown {
-      return text.includes(MARK_IN_TEXT) ? JSON.parse(text, reviver) : JSON.parse(text);
+      return text.charCodeAt(0) === MARKED_PREFIX_CODE
+        ? JSON.parse(text.slice(1), reviver)
+        : JSON.parse(text);
     },
   };
 }

@@ -4,6 +4,7 @@ import { type CacheLogger, type CacheStore, consoleLogger, type InvalidationHand
 import { type BreakerOptions, type BreakerState, CircuitBreaker } from './breaker.js';
 import { InvalidationBus } from './bus.js';
 import { backoff, type Commands, commands, masters, type RedisClient } from './client.js';
+import { DeadlineWatch } from './deadline.js';
 import { INCREMENT, isNoScript, type LuaScript, RELEASE_LOCK, SET_VERSIONED } from './scripts.js';
 import { CommandTimeoutError, withTimeout } from './timeout.js';
 
@@ -103,18 +104,21 @@ class RedisStore implements RedisCacheStore {
   readonly ownsClient: boolean;
   private readonly c: Commands;
   private readonly breaker: CircuitBreaker;
-  /** Our own per-command deadline; 0 when the client enforces its own `commandTimeout`. */
-  private readonly raceMs: number;
+  /** Our per-command deadlines; undefined when the client enforces its own `commandTimeout`. */
+  private readonly deadlines: DeadlineWatch | undefined;
   private readonly timeoutMs: number;
   private readonly scanCount: number;
   private readonly logger: CacheLogger;
   private readonly bus: InvalidationBus;
   private readonly channel: string;
+  /** Per operation, pre-built (no closure per call): turn a failure into the typed error, or throw it. */
+  private readonly errorOf: Record<Op, (err: unknown) => unknown>;
   private readonly fail: Record<Op, (err: unknown) => never>;
   private readonly onOk = <T>(value: T): T => {
     this.breaker.success();
     return value;
   };
+  private readonly onSuccess = () => this.breaker.success();
   private readonly onReady = () => {
     this.everReady = true;
   };
@@ -143,7 +147,10 @@ class RedisStore implements RedisCacheStore {
     // A standalone client with its own commandTimeout already bounds every command; a Cluster can add
     // redirection and cluster-down retries on top of the node timeout, so it always gets our deadline.
     const own = this.client.isCluster ? undefined : (this.client as Redis).options.commandTimeout;
-    this.raceMs = typeof own === 'number' && own > 0 && own <= this.timeoutMs ? 0 : this.timeoutMs;
+    this.deadlines =
+      typeof own === 'number' && own > 0 && own <= this.timeoutMs
+        ? undefined
+        : new DeadlineWatch(this.timeoutMs);
     this.everReady = this.c.status === 'ready';
     this.c.on('ready', this.onReady);
     this.breaker = new CircuitBreaker(options.breaker ?? {}, (state, cause) => {
@@ -151,10 +158,17 @@ class RedisStore implements RedisCacheStore {
       if (state === 'open') this.logger.error('Cache store circuit opened: failing fast', meta);
       else this.logger.warn(`Cache store circuit ${state}`, meta);
     });
-    this.fail = Object.fromEntries(OPS.map((op) => [op, (err: unknown) => this.failure(op, err)])) as Record<
-      Op,
-      (err: unknown) => never
-    >;
+    this.errorOf = Object.fromEntries(
+      OPS.map((op) => [op, (err: unknown) => this.failure(op, err)]),
+    ) as Record<Op, (err: unknown) => unknown>;
+    this.fail = Object.fromEntries(
+      OPS.map((op) => [
+        op,
+        (err: unknown) => {
+          throw this.failure(op, err);
+        },
+      ]),
+    ) as Record<Op, (err: unknown) => never>;
     this.bus = new InvalidationBus(this.client, this.channel, Math.max(this.timeoutMs, 5_000), (what, err) =>
       this.logThrottled(`Redis ${what} error`, err),
     );
@@ -169,7 +183,8 @@ class RedisStore implements RedisCacheStore {
   // ----------------------------------------------------------------------------------------------------
 
   private watch<T>(p: Promise<T>, op: Op): Promise<T> {
-    return (this.raceMs > 0 ? withTimeout(p, this.raceMs) : p).then(this.onOk, this.fail[op]);
+    const d = this.deadlines;
+    return d === undefined ? p.then(this.onOk, this.fail[op]) : d.watch(p, this.onSuccess, this.errorOf[op]);
   }
 
   /** Runs `send` through the breaker and the deadline. The hot path allocates only the closure. */
@@ -212,12 +227,13 @@ class RedisStore implements RedisCacheStore {
     return withTimeout(this.firstReady, this.timeoutMs);
   }
 
-  private failure(op: Op, err: unknown): never {
+  /** Reports the failure to the breaker and returns the typed error to reject with. */
+  private failure(op: Op, err: unknown): MentoraError {
     const message = err instanceof Error ? err.message : String(err);
     if (!isAvailabilityFailure(err)) {
       // The server answered (a wrong type, a script error): it is available; this is a usage error.
       this.breaker.success();
-      throw new MentoraError(`Redis ${op} failed: ${message}`, {
+      return new MentoraError(`Redis ${op} failed: ${message}`, {
         code: 'CACHE_STORE_ERROR',
         cause: err,
         context: { op, store: this.kind },
@@ -225,7 +241,7 @@ class RedisStore implements RedisCacheStore {
     }
     this.breaker.failure(err);
     const timeout = err instanceof CommandTimeoutError;
-    throw new ServiceUnavailableError(`Cache store ${op} failed: ${message}`, {
+    return new ServiceUnavailableError(`Cache store ${op} failed: ${message}`, {
       code: timeout ? 'CACHE_TIMEOUT' : 'CACHE_STORE_UNAVAILABLE',
       service: this.kind,
       cause: err,
@@ -258,7 +274,7 @@ class RedisStore implements RedisCacheStore {
     try {
       await this.waitFirstReady();
     } catch (err) {
-      this.failure('ping', err);
+      throw this.failure('ping', err);
     }
   }
 
@@ -370,6 +386,7 @@ class RedisStore implements RedisCacheStore {
     if (this.closed) return;
     this.closed = true;
     this.bus.close();
+    this.deadlines?.stop();
     this.c.off('ready', this.onReady);
     if (!this.ownsClient) return;
     // Resolve once the connection is really gone, so a caller's shutdown sequence can rely on it.

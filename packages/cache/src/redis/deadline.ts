@@ -1,0 +1,101 @@
+import { CommandTimeoutError } from './timeout.js';
+
+interface Pending {
+  reject: (err: unknown) => void;
+  toError: (err: unknown) => unknown;
+  /** The watchdog period in which the command started. */
+  epoch: number;
+  prev: Pending | undefined;
+  next: Pending | undefined;
+  done: boolean;
+}
+
+/**
+ * Deadlines for commands of a client that has no `commandTimeout` of its own, without a timer per
+ * command (a setTimeout/clearTimeout pair costs about as much as the rest of a cache hit). In-flight
+ * commands sit in a list in start order; one interval ticks every `timeoutMs / 4` and rejects those
+ * that started at least 4 ticks earlier, so a hung command fails after between 1× and 1.25× the timeout.
+ * The interval runs only while commands are in flight and never keeps the process alive.
+ */
+export class DeadlineWatch {
+  private head: Pending | undefined;
+  private tail: Pending | undefined;
+  private epoch = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly periodMs: number;
+
+  constructor(private readonly timeoutMs: number) {
+    this.periodMs = Math.max(1, Math.ceil(timeoutMs / 4));
+  }
+
+  /**
+   * Settles like `p` (its value after `onValue`, its error through `toError`), or rejects with
+   * `toError(CommandTimeoutError)` once the deadline passed. A late outcome of `p` is absorbed.
+   */
+  watch<T>(p: Promise<T>, onValue: () => void, toError: (err: unknown) => unknown): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const rec: Pending = {
+        reject,
+        toError,
+        epoch: this.epoch,
+        prev: this.tail,
+        next: undefined,
+        done: false,
+      };
+      if (this.tail === undefined) this.head = rec;
+      else this.tail.next = rec;
+      this.tail = rec;
+      if (this.timer === undefined) this.start();
+      p.then(
+        (value) => {
+          if (rec.done) return;
+          this.unlink(rec);
+          onValue();
+          resolve(value);
+        },
+        (err: unknown) => {
+          if (rec.done) return;
+          this.unlink(rec);
+          reject(toError(err));
+        },
+      );
+    });
+  }
+
+  private unlink(rec: Pending): void {
+    rec.done = true;
+    if (rec.prev === undefined) this.head = rec.next;
+    else rec.prev.next = rec.next;
+    if (rec.next === undefined) this.tail = rec.prev;
+    else rec.next.prev = rec.prev;
+    rec.prev = rec.next = undefined;
+  }
+
+  private start(): void {
+    const timer = setInterval(() => this.tick(), this.periodMs);
+    timer.unref();
+    this.timer = timer;
+  }
+
+  private tick(): void {
+    this.epoch++;
+    if (this.head === undefined) {
+      // Idle: stop until the next command (restarting costs one setInterval per idle period, not per call).
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    // Oldest first: stop at the first command still within its deadline.
+    while (this.head !== undefined && this.epoch - this.head.epoch > 4) {
+      const rec = this.head;
+      this.unlink(rec);
+      rec.reject(rec.toError(new CommandTimeoutError(this.timeoutMs)));
+    }
+  }
+
+  /** Rejects nothing; forgets the timer (the store is closing). */
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
