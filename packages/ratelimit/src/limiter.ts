@@ -60,11 +60,12 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
   }
   const stats: RateLimiterStats = { memoryBlocked: 0, storeErrors: 0, violationsReported: 0, sinkErrors: 0 };
 
-  const health: StoreHealth = {
-    degraded: false,
-    onStoreError(error) {
+  // Shared with every store limiter: they report failures and, while degraded, the next success.
+  const health = {
+    degraded: false as boolean,
+    onStoreError(error: unknown) {
       stats.storeErrors++;
-      (health as { degraded: boolean }).degraded = true;
+      health.degraded = true;
       throttled(
         'warn',
         'store-error',
@@ -75,10 +76,10 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
       );
     },
     onStoreRecovered() {
-      (health as { degraded: boolean }).degraded = false;
+      health.degraded = false;
       logger.info?.('rate-limit store recovered', { store: store.name });
     },
-  };
+  } satisfies StoreHealth;
 
   if (!store.sharedAcrossProcesses) {
     logger.info?.(
