@@ -55,6 +55,19 @@ describe('plan resolution', () => {
   });
 });
 
+describe('seed-compatible names', () => {
+  it('work destructured from the limiter (no `this`)', async () => {
+    const limiter = createRateLimiter({ store: createMemoryStore(), flags: createStaticFeatureFlags() });
+    const { checkRateLimit, enforceRateLimit, getLimitConfig, resetLimit } = limiter;
+    expect(getLimitConfig('chat', 'basic')).toMatchObject({ limit: 10, window: '1 m' });
+    expect((await checkRateLimit('user-123', 'chat')).remaining).toBe(9);
+    expect((await enforceRateLimit('user-123', 'videoUpload')).remaining).toBe(4);
+    await resetLimit('user-123', 'chat');
+    expect((await checkRateLimit('user-123', 'chat')).remaining).toBe(9);
+    await limiter.close();
+  });
+});
+
 describe('configuration', () => {
   it('refuses invalid rules and options up front', () => {
     const flags = createStaticFeatureFlags();
