@@ -1,0 +1,89 @@
+// The web app's composition root: the one place that reads process.env, validates it once and builds
+// every client. Route handlers call getInfra(); nothing else constructs clients.
+import {
+  type Cache,
+  type CacheStore,
+  createCache,
+  createMemoryStore as createMemoryCacheStore,
+} from '@mentora/cache';
+import { createRedisStore as createRedisCacheStore } from '@mentora/cache/redis';
+import { type Config, createStaticFeatureFlags, type FeatureFlags, loadConfig } from '@mentora/config';
+import { createSupabaseClients, type SupabaseClients } from '@mentora/db';
+import {
+  createMemoryStore as createMemoryRateLimitStore,
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitStore,
+} from '@mentora/ratelimit';
+import { createRedisStore as createRedisRateLimitStore } from '@mentora/ratelimit/redis';
+import { Redis } from 'ioredis';
+
+export interface Infra {
+  config: Config;
+  db: SupabaseClients;
+  cache: Cache;
+  flags: FeatureFlags;
+  rateLimiter: RateLimiter;
+  close(): Promise<void>;
+}
+
+function buildInfra(env: Record<string, string | undefined>): Infra {
+  const config = loadConfig(env);
+  const db = createSupabaseClients({
+    url: config.database.supabaseUrl,
+    anonKey: config.database.anonKey,
+    serviceRoleKey: config.database.serviceRoleKey,
+    headers: { 'x-application-name': config.app.name },
+  });
+  // One Redis connection serves the cache and the rate limits; in memory mode the log says the state is per process.
+  const redis =
+    config.cache.driver === 'redis' && config.cache.redisUrl
+      ? new Redis(config.cache.redisUrl.reveal(), {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          commandTimeout: 500,
+          lazyConnect: false,
+        })
+      : undefined;
+  if (!redis) console.info('[infra] cache and rate limits in process memory: not shared across processes');
+  redis?.on('error', (err) => console.warn('[infra] redis:', err.message));
+  const cacheStore: CacheStore = redis ? createRedisCacheStore({ client: redis }) : createMemoryCacheStore();
+  const cache = createCache({ store: cacheStore, namespace: `${config.cache.keyPrefix}web` });
+  const flags = createStaticFeatureFlags({ defaultPlan: 'basic' });
+  const limitStore: RateLimitStore = redis
+    ? createRedisRateLimitStore({ client: redis })
+    : createMemoryRateLimitStore();
+  const rateLimiter = createRateLimiter({ store: limitStore, flags, insurance: true });
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    db,
+    cache,
+    flags,
+    rateLimiter,
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([rateLimiter.close(), cache.close(), db.close()]);
+        await Promise.allSettled([limitStore.close(), cacheStore.close()]);
+        await redis?.quit().catch(() => redis.disconnect());
+      })();
+      return closing;
+    },
+  };
+}
+
+// Next.js may evaluate this module more than once (dev reloads, several route bundles); the process keeps one Infra.
+const KEY = Symbol.for('mentora.web.infra');
+type InfraHolder = { [KEY]?: Infra };
+
+export function getInfra(): Infra {
+  const holder = globalThis as InfraHolder;
+  if (!holder[KEY]) {
+    const infra = buildInfra(process.env);
+    holder[KEY] = infra;
+    const shutdown = () => void infra.close();
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  }
+  return holder[KEY];
+}
