@@ -6,6 +6,13 @@ import { isRoot } from './system-user.ts';
 /** Where Debian puts PostgreSQL 15's server binaries (they are not on PATH). */
 export const POSTGRES_BIN_DIR = '/usr/lib/postgresql/15/bin';
 
+/**
+ * PATH given to the servers we start. They are run by absolute path and need nothing from the
+ * caller's environment; a fixed value keeps a caller's PATH (and the rest of its environment)
+ * from changing how they behave.
+ */
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** Directories searched after PATH: server binaries often live in sbin or a versioned lib dir. */
 const EXTRA_DIRS = [
   POSTGRES_BIN_DIR,
@@ -46,11 +53,10 @@ async function isExecutable(path: string): Promise<boolean> {
 export async function findBinary(command: string, searchPath?: string): Promise<string | undefined> {
   if (isAbsolute(command)) return (await isExecutable(command)) ? command : undefined;
   const pathDirs = (searchPath ?? process.env.PATH ?? '').split(delimiter).filter(Boolean);
-  // Postgres tools first from the 15 dir, so a newer client on PATH never runs a 15 data dir.
-  const dirs =
-    command.startsWith('pg_') || command === 'postgres' || command === 'initdb'
-      ? [POSTGRES_BIN_DIR, ...pathDirs, ...EXTRA_DIRS]
-      : [...pathDirs, ...EXTRA_DIRS];
+  // The PostgreSQL 15 dir first: Debian's /usr/bin/psql is pg_wrapper, which picks a version by
+  // its own rules, and a newer initdb on PATH must never create a data dir the 15 server rejects.
+  // Nothing but Postgres tools lives there, so other commands still come from PATH.
+  const dirs = [POSTGRES_BIN_DIR, ...pathDirs, ...EXTRA_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, command);
     if (await isExecutable(candidate)) return candidate;

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { DatabaseError } from '@mentora/errors';
-import { ensureBinary } from './binaries.ts';
+import { ensureBinary, SYSTEM_PATH } from './binaries.ts';
 import { runCommand } from './exec.ts';
 
 export interface SqlFile {
@@ -52,7 +52,7 @@ export async function psqlRunner(databaseUrl: string): Promise<SqlRunner> {
         {
           input: sql,
           // Only what psql needs: a caller's PG* variables must not change the target.
-          env: { PATH: process.env.PATH, PGCONNECT_TIMEOUT: '10', PGAPPNAME: 'mentora-services' },
+          env: { PATH: SYSTEM_PATH, PGCONNECT_TIMEOUT: '10', PGAPPNAME: 'mentora-services' },
         },
       );
     } catch (error) {

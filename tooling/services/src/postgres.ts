@@ -1,7 +1,7 @@
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBinary } from './binaries.ts';
+import { ensureBinary, SYSTEM_PATH } from './binaries.ts';
 import { runCommand } from './exec.ts';
 import { probePostgres } from './pg-probe.ts';
 import { isAddressInUse, withPortRetry } from './ports.ts';
@@ -71,7 +71,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const dataDir = join(baseDir, 'data');
   if (owner) await chown(baseDir, owner.uid, owner.gid);
   // A minimal environment: a caller's PG* variables must not redirect initdb or the server.
-  const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' };
+  const env = { PATH: SYSTEM_PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' };
 
   try {
     await runCommand(

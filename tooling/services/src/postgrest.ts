@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SYSTEM_PATH } from './binaries.ts';
 import { getFreePort, isAddressInUse, withPortRetry } from './ports.ts';
 import { type ManagedProcess, startProcess } from './process.ts';
 
@@ -122,7 +123,7 @@ export async function startPostgrest(options: StartPostgrestOptions): Promise<Po
       command: binary,
       args: [configFile],
       // No PGRST_* or PG* variables from the caller may override the generated config.
-      env: { PATH: process.env.PATH, LANG: 'C.UTF-8' },
+      env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8' },
       cwd: workDir,
       logDir,
       ready: async () => {
