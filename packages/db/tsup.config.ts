@@ -1,10 +1,25 @@
+import { cp, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
 
+const supabaseDir = join(import.meta.dirname, '..', '..', 'supabase');
+
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/testing.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'node22',
+  // import.meta.url in the CJS build of the testing entry (it locates the shipped SQL).
+  shims: true,
+  // The service harness is private and unpublished: bundle it into the testing entry. Its npm
+  // dependencies stay external (optional peer dependencies of this package).
+  noExternal: ['@mentora/services'],
+  // Ship the SQL with the testing entry, so startLocalSupabase() works outside this repository.
+  async onSuccess() {
+    await mkdir(join('dist', 'supabase'), { recursive: true });
+    await cp(join(supabaseDir, 'migrations'), join('dist', 'supabase', 'migrations'), { recursive: true });
+    await cp(join(supabaseDir, 'seed.sql'), join('dist', 'supabase', 'seed.sql'));
+  },
 });

@@ -41,7 +41,8 @@ const ROLLED_BACK_TRANSIENT = new Set(['40001', '40P01', '57P01', '57P03', '5330
 /** Extracts the network error code that supabase-js folds into `details` ("Caused by: ... (ECONNREFUSED)"). */
 export function networkCodeOf(failure: PostgrestFailure): string | undefined {
   const text = `${failure.details ?? ''} ${failure.message}`;
-  const match = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(text);
+  const match =
+    /\b(E(?:CONN[A-Z]+|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH|PIPE|TIMEDOUT)|UND_ERR_[A-Z_]+)\b/.exec(text);
   return match?.[1];
 }
 
@@ -53,8 +54,9 @@ export function networkCodeOf(failure: PostgrestFailure): string | undefined {
  * - no response at all: connection refused and DNS failures were never sent (`no`); resets, socket
  *   closes and timeouts may have been processed (`maybe`);
  * - 503/504 carrying PGRST000-003: PostgREST never ran SQL (`no`);
- * - bare 502/503/504 (a gateway answering for PostgREST) and Cloudflare's 520: the gateway may have
- *   forwarded the request before the upstream failed (`maybe`);
+ * - 502/503 from a gateway that reports it could not connect upstream (ECONNREFUSED...): not
+ *   forwarded (`no`); other 502/503/504 and Cloudflare's 520: the gateway may have forwarded the
+ *   request before the upstream failed (`maybe`);
  * - 40001, 40P01, 57P01, 57P03, 53300: rolled back, transient (`no`);
  * - 08xxx connection exceptions: the connection broke mid-request, the commit may have happened (`maybe`);
  * - anything else is permanent and never retried.
@@ -76,6 +78,13 @@ export function classifyFailure(failure: PostgrestFailure, timedOut: boolean): F
   }
   if (failure.code.startsWith('08')) {
     return { transient: true, applied: 'maybe', reason: `postgres:${failure.code}` };
+  }
+  if (failure.status === 502 || failure.status === 503) {
+    // A gateway that says it could not even connect upstream never forwarded the request.
+    const code = networkCodeOf(failure);
+    if (code !== undefined && NOT_SENT_NETWORK_CODES.has(code)) {
+      return { transient: true, applied: 'no', reason: `gateway:${failure.status}:${code}` };
+    }
   }
   if (failure.status === 502 || failure.status === 503 || failure.status === 504 || failure.status === 520) {
     return { transient: true, applied: 'maybe', reason: `http:${failure.status}` };
