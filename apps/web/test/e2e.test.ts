@@ -1,0 +1,102 @@
+// The built app (`next build` output, made by the build task this test depends on) served by the real
+// `next start`, against the embedded Supabase stack, driven over HTTP and in a real Chromium.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LocalSupabase, startLocalSupabase } from '@mentora/db/testing';
+import { ensureBinary, getFreePort, type ManagedProcess, startProcess } from '@mentora/services';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const appDir = join(import.meta.dirname, '..');
+let stack: LocalSupabase;
+let web: ManagedProcess;
+let baseUrl: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(appDir, '.next', 'BUILD_ID')))
+    throw new Error('apps/web is not built: run `pnpm build` first');
+  stack = await startLocalSupabase({ mode: 'embedded' });
+  const port = await getFreePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  web = await startProcess({
+    name: 'next-start',
+    command: process.execPath,
+    args: [
+      join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next'),
+      'start',
+      '--port',
+      String(port),
+      '--hostname',
+      '127.0.0.1',
+    ],
+    cwd: appDir,
+    env: {
+      PATH: process.env.PATH,
+      MENTORA_ENV: 'test',
+      NEXT_TELEMETRY_DISABLED: '1',
+      NEXT_PUBLIC_SUPABASE_URL: stack.url,
+      NEXT_PUBLIC_SUPABASE_ANON_KEY: stack.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+      SUPABASE_JWT_SECRET: stack.jwtSecret,
+    },
+    ready: async () => (await fetch(`${baseUrl}/`).catch(() => undefined))?.ok === true,
+  });
+});
+
+afterAll(async () => {
+  await web?.stop();
+  await stack?.stop();
+});
+
+describe('web app on the embedded stack', () => {
+  it('reports healthy with database and cache checks', async () => {
+    const res = await fetch(`${baseUrl}/api/health`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      status: 'healthy',
+      checks: { database: { status: 'ok' }, cache: { status: 'ok' } },
+    });
+    expect(typeof body.checks.database.latency).toBe('number');
+  });
+
+  it('reports unhealthy (503) while PostgREST is down, and healthy again after it returns', async () => {
+    await stack.postgrest.stop();
+    try {
+      const down = await fetch(`${baseUrl}/api/health`);
+      expect(down.status).toBe(503);
+      expect((await down.json()).checks.database.status).toBe('error');
+    } finally {
+      await stack.postgrest.start();
+    }
+    const up = await fetch(`${baseUrl}/api/health`);
+    expect(up.status).toBe(200);
+  });
+
+  it('renders the home page in Chromium and follows the health link', async () => {
+    const executablePath = await ensureBinary('chromium', 'chromium');
+    const browser = await chromium.launch({
+      executablePath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(baseUrl);
+      expect(await page.locator('h1').textContent()).toBe('Mentora');
+      await page.click('a[href="/api/health"]');
+      await page.waitForURL(`${baseUrl}/api/health`);
+      expect(JSON.parse((await page.locator('body').textContent()) ?? '{}').status).toBe('healthy');
+    } finally {
+      await browser.close();
+    }
+  });
+});

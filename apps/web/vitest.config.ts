@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Hang guards only: starting the stack, `next start` and Chromium on a loaded 2-core machine.
+    hookTimeout: 180_000,
+    testTimeout: 60_000,
+  },
+});
