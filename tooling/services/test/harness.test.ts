@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { Cluster, Redis } from 'ioredis';
@@ -33,9 +34,12 @@ describe.each<SupabaseStackMode>(['postgres', 'embedded'])(
     let anon: SupabaseClient;
     let admin: SupabaseClient;
     let userA: SupabaseClient;
+    let schemaDir: string | undefined;
 
     beforeAll(async () => {
-      stack = await startSupabaseStack({ mode, ...(await writeNotesSchema()) });
+      const { dir, migrationsDir, seedFile } = await writeNotesSchema();
+      schemaDir = dir;
+      stack = await startSupabaseStack({ mode, migrationsDir, seedFile });
       console.info(`[${mode}] stack started in ${stack.timings.totalMs} ms`, stack.timings);
       anon = client(stack, stack.anonKey);
       admin = client(stack, stack.serviceRoleKey);
@@ -43,6 +47,7 @@ describe.each<SupabaseStackMode>(['postgres', 'embedded'])(
     });
 
     afterAll(async () => {
+      if (schemaDir) await rm(schemaDir, { recursive: true, force: true });
       if (!stack) return;
       const ports = [stack.url, stack.postgrestUrl, stack.databaseUrl].map((url) =>
         Number(new URL(url).port),

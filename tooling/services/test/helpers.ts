@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,10 +11,9 @@ export const USER_B = '0b000000-0000-4000-a000-00000000000b';
  * A tiny Supabase-style schema in two migrations (the second needs the first, so name order
  * matters) and a seed: one note per user, readable and writable only by its owner.
  */
-export async function writeNotesSchema(): Promise<{ migrationsDir: string; seedFile: string }> {
+export async function writeNotesSchema(): Promise<{ dir: string; migrationsDir: string; seedFile: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'mentora-services-test-'));
   const migrationsDir = join(dir, 'migrations');
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(migrationsDir);
   await writeFile(
     join(migrationsDir, '20250101000001_notes.sql'),
@@ -37,7 +36,7 @@ export async function writeNotesSchema(): Promise<{ migrationsDir: string; seedF
     seedFile,
     `insert into public.notes (owner, body) values ('${USER_A}', 'note of A'), ('${USER_B}', 'note of B');`,
   );
-  return { migrationsDir, seedFile };
+  return { dir, migrationsDir, seedFile };
 }
 
 /** Polls until nothing listens on the port; the limit is a hang guard, not a timing assertion. */
