@@ -64,7 +64,7 @@ export class StatsFlusher {
     private readonly onError: (err: unknown, row: CacheStatisticsRow) => void,
   ) {}
 
-  /** Serialised: concurrent calls run one after another, never double-counting. */
+  /** Serialised: concurrent calls run one after another, never double-counting. Never rejects. */
   flush(): Promise<void> {
     this.chain = this.chain.then(() => this.flushOnce());
     return this.chain;
@@ -90,7 +90,11 @@ export class StatsFlusher {
     try {
       await this.sink([row]);
     } catch (err) {
-      this.onError(err, row);
+      try {
+        this.onError(err, row);
+      } catch {
+        // A failing logger must not break the chain (the timer would surface it as an unhandled rejection).
+      }
       return; // nothing advanced: the next flush reports this delta again, over the longer period
     }
     this.flushed = {

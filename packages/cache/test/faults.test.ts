@@ -83,23 +83,26 @@ describe('Redis faults', () => {
     await store.close();
   });
 
-  it('bounds a hung client with its own deadline, then short-circuits', async () => {
+  it.each([
+    ['a given client without commandTimeout', 'given'],
+    ['a client the store created', 'owned'],
+  ] as const)('bounds commands of %s on a hung server, then short-circuits', async (_label, kind) => {
     // A Redis frozen by CLIENT PAUSE: connected, "ready", and answering nothing (a stalled server).
     // Its own instance, killed afterwards, because nothing can unpause it early.
     const frozen = await startRedis();
-    const hung = new Redis(frozen.url, { maxRetriesPerRequest: null }); // no commandTimeout of its own
-    hung.on('error', () => {});
+    const given = new Redis(frozen.url, { maxRetriesPerRequest: null }); // no commandTimeout of its own
+    given.on('error', () => {});
     const admin = new Redis(frozen.url);
     admin.on('error', () => {});
-    const store = createRedisStore({
-      client: hung,
-      commandTimeoutMs: 200,
-      breaker: { failureThreshold: 2, coolDownMs: 600_000 },
-      logger: captureLogger(),
-    });
+    const options = { commandTimeoutMs: 200, breaker: { failureThreshold: 2, coolDownMs: 600_000 } };
+    const store =
+      kind === 'given'
+        ? createRedisStore({ client: given, ...options, logger: captureLogger() })
+        : createRedisStore({ url: frozen.url, ...options, logger: captureLogger() });
     const cache = createCache({ store, namespace: uniqueNamespace('hung'), logger: captureLogger() });
     try {
       await store.ready();
+      await cache.set('warm', 1, 60); // the scripts and connection are up
       await admin.client('PAUSE', 600_000, 'ALL');
       expect(await cache.getOrCompute('k', () => 'computed', 60)).toBe('computed');
       const timedOut = await store.get('k').catch((e: unknown) => e);
@@ -110,11 +113,14 @@ describe('Redis faults', () => {
       expect((open as ServiceUnavailableError).code).toBe('CACHE_CIRCUIT_OPEN');
       expect(cache.stats().errors).toBe(2);
       await cache.close();
-      await store.close();
-      expect(hung.status).toBe('ready'); // given, so not closed by the store
+      if (kind === 'given') {
+        await store.close();
+        expect(given.status).toBe('ready'); // given, so not closed by the store
+      }
     } finally {
       await frozen.stop();
-      hung.disconnect();
+      if (kind === 'owned') await store.close();
+      given.disconnect();
       admin.disconnect();
     }
   });

@@ -10,14 +10,26 @@ interface Pending {
   done: boolean;
 }
 
+/** An ioredis Command, as far as the watchdog needs it. */
+export interface Rejectable {
+  readonly isSettled: boolean;
+  reject(err: Error): void;
+}
+
 /**
  * Deadlines for commands of a client that has no `commandTimeout` of its own, without a timer per
- * command (a setTimeout/clearTimeout pair costs about as much as the rest of a cache hit). In-flight
- * commands sit in a list in start order; one interval ticks every `timeoutMs / 4` and rejects those
- * that started at least 4 ticks earlier, so a hung command fails after between 1× and 1.25× the timeout.
- * The interval runs only while commands are in flight and never keeps the process alive.
+ * command (a setTimeout/clearTimeout pair costs about as much as the rest of a cache hit). One interval
+ * ticks every `timeoutMs / 4` and fails commands that started at least 4 ticks earlier, so a hung command
+ * fails after between 1× and 1.25× the timeout. The interval runs only while commands are in flight and
+ * never keeps the process alive. Two ways in:
+ * - `track(command)`: the hot path. The store builds the ioredis Command itself; a late one is rejected
+ *   directly (as ioredis's own `commandTimeout` does), so the caller's promise is ioredis's, unwrapped.
+ * - `watch(promise, …)`: anything else (scripts, pipelines, cluster fan-outs), through a wrapper promise.
  */
 export class DeadlineWatch {
+  private tracked: Rejectable[] = [];
+  private trackedEpochs: number[] = [];
+  private compactAt = 1024;
   private head: Pending | undefined;
   private tail: Pending | undefined;
   private epoch = 0;
@@ -62,6 +74,39 @@ export class DeadlineWatch {
     });
   }
 
+  /** Puts a sent ioredis command under the deadline: no allocation beyond two array slots. */
+  track(command: Rejectable): void {
+    this.tracked.push(command);
+    this.trackedEpochs.push(this.epoch);
+    if (this.timer === undefined) this.start();
+    // Amortised O(1): drop answered commands once the arrays have doubled since the last compaction.
+    if (this.tracked.length >= this.compactAt) {
+      this.sweep(false);
+      this.compactAt = Math.max(1024, this.tracked.length * 2);
+    }
+  }
+
+  /** Keeps unanswered commands; with `expire`, fails those past their deadline. */
+  private sweep(expire: boolean): void {
+    const cmds = this.tracked;
+    const epochs = this.trackedEpochs;
+    const keptCmds: Rejectable[] = [];
+    const keptEpochs: number[] = [];
+    for (let i = 0; i < cmds.length; i++) {
+      const cmd = cmds[i] as Rejectable;
+      if (cmd.isSettled) continue;
+      const epoch = epochs[i] as number;
+      if (expire && this.epoch - epoch > 4) {
+        cmd.reject(new CommandTimeoutError(this.timeoutMs));
+        continue;
+      }
+      keptCmds.push(cmd);
+      keptEpochs.push(epoch);
+    }
+    this.tracked = keptCmds;
+    this.trackedEpochs = keptEpochs;
+  }
+
   private unlink(rec: Pending): void {
     rec.done = true;
     if (rec.prev === undefined) this.head = rec.next;
@@ -79,7 +124,8 @@ export class DeadlineWatch {
 
   private tick(): void {
     this.epoch++;
-    if (this.head === undefined) {
+    if (this.tracked.length > 0) this.sweep(true);
+    if (this.head === undefined && this.tracked.length === 0) {
       // Idle: stop until the next command (restarting costs one setInterval per idle period, not per call).
       clearInterval(this.timer);
       this.timer = undefined;
