@@ -1,14 +1,15 @@
 // Throwaway Redis servers and a Redis Cluster on loopback, for tests and `pnpm services`.
 // Each instance keeps nothing on disk (`--save '' --appendonly no`) and lives in its own temp dir,
 // so no run ever sees state from another.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureBinary } from './binaries.ts';
+import { ensureBinary, SYSTEM_PATH } from './binaries.ts';
 import { getFreePort } from './ports.ts';
+import { type ManagedProcess, startProcess } from './process.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -64,45 +65,33 @@ async function getFreeClusterPort(): Promise<number> {
   throw new Error('No free port pair for a Redis Cluster node');
 }
 
-interface RedisProcess {
-  child: ChildProcess;
-  exited: Promise<void>;
-}
-
-async function spawnRedis(port: number, dir: string, extra: string[]): Promise<RedisProcess> {
+/**
+ * Starts redis-server behind the harness watchdog (see process.ts): if this process dies, however it
+ * dies, the server and its temp dir go with it.
+ */
+async function spawnRedis(port: number, dir: string, extra: string[]): Promise<ManagedProcess> {
   const server = await ensureBinary('redis-server', 'redis-server');
   const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir];
-  const child = spawn(server, [...args, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
+  return startProcess({
+    name: `redis-${port}`,
+    command: server,
+    args: [...args, ...extra],
+    env: { PATH: SYSTEM_PATH },
+    ready: async () => (await redisCli(port, 'ping').catch(() => '')) === 'PONG',
+    removeWhenOrphaned: [dir],
+    stopTimeoutMs: 5_000,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let dead = false;
-  void exited.then(() => {
-    dead = true;
-  });
-  await waitFor(`redis-server on ${port}`, async () => {
-    if (dead) throw new Error(`redis-server on ${port} exited: ${stderr}`);
-    return (await redisCli(port, 'ping')) === 'PONG';
-  }).catch((err: unknown) => {
-    child.kill('SIGKILL');
-    throw err;
-  });
-  return { child, exited };
 }
 
-async function killRedis(proc: RedisProcess | undefined): Promise<void> {
-  if (!proc || proc.child.exitCode !== null) return;
-  proc.child.kill('SIGKILL');
-  await proc.exited;
+async function killRedis(proc: ManagedProcess | undefined): Promise<void> {
+  if (proc?.isRunning()) await proc.stop();
 }
 
 /** Start one throwaway Redis on a free loopback port. */
 export async function startRedis(): Promise<RedisService> {
   const dir = await mkdtemp(join(tmpdir(), 'mentora-redis-'));
   const port = await getFreePort();
-  let proc: RedisProcess | undefined = await spawnRedis(port, dir, []);
+  let proc: ManagedProcess | undefined = await spawnRedis(port, dir, []);
   let stopped = false;
   return {
     host: HOST,
@@ -130,7 +119,7 @@ export async function startRedis(): Promise<RedisService> {
 export async function startRedisCluster(options: { masters?: number } = {}): Promise<RedisClusterService> {
   const masters = options.masters ?? 3;
   const dir = await mkdtemp(join(tmpdir(), 'mentora-redis-cluster-'));
-  const procs: RedisProcess[] = [];
+  const procs: ManagedProcess[] = [];
   const ports: number[] = [];
   const stopAll = async () => {
     await Promise.all(procs.map((p) => killRedis(p)));
