@@ -20,7 +20,8 @@ for (const dir of readdirSync(root)) {
     if (!name.startsWith('@mentora/')) continue;
     const target = layer[name.slice('@mentora/'.length)];
     if (target === undefined) problems.push(`${pkg.name} depends on unpublished ${name}`);
-    else if (target >= own) problems.push(`${pkg.name} (layer ${own}) must not depend on ${name} (layer ${target})`);
+    else if (target >= own)
+      problems.push(`${pkg.name} (layer ${own}) must not depend on ${name} (layer ${target})`);
   }
 }
 if (problems.length > 0) {
