@@ -13,7 +13,8 @@ export type CleanupReport = Record<(typeof CLEANUP_FUNCTIONS)[number], number>;
 export async function runCleanup(db: SupabaseClients): Promise<CleanupReport> {
   const report = {} as CleanupReport;
   for (const fn of CLEANUP_FUNCTIONS) {
-    report[fn] = Number(await callRpc(db.admin(), fn));
+    // Deleting rows older than a cutoff is idempotent: a retry after a lost answer removes nothing twice.
+    report[fn] = Number(await callRpc(db.admin(), fn, undefined, { idempotent: true }));
   }
   return report;
 }
