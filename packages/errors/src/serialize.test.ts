@@ -3,9 +3,12 @@ import {
   ConflictError,
   DatabaseError,
   deserializeError,
+  errorToAPIResponse,
   FeatureGateError,
   ForbiddenError,
+  getErrorStatusCode,
   isMentoraError,
+  isRetryable,
   MentoraError,
   RateLimitError,
   registerErrorClass,
@@ -102,16 +105,46 @@ describe('serializeError / deserializeError', () => {
     expect(() => registerErrorClass(class extends MentoraError {})).toThrow(/static `kind`/);
   });
 
-  it('unknown non-Mentora error names become MentoraError with the name kept; native names stay native', () => {
+  it('errors that were not Mentora errors stay foreign: same name, code, status, never trusted more', () => {
     const pg = Object.assign(new Error('duplicate key'), { name: 'PostgrestError', code: '23505' });
-    const back = roundTrip(pg) as MentoraError;
-    expect(back).toBeInstanceOf(MentoraError);
+    const back = roundTrip(pg) as Error & { code?: string };
+    expect(back).toBeInstanceOf(Error);
+    expect(isMentoraError(back)).toBe(false);
     expect(back.name).toBe('PostgrestError');
     expect(back.code).toBe('23505');
     const sys = roundTrip(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
     expect(sys.constructor).toBe(Error);
     expect((sys as Error & { code: string }).code).toBe('ECONNRESET');
     expect(roundTrip(new RangeError('r'))).toBeInstanceOf(RangeError);
+  });
+
+  it('a foreign error renders and retries the same after a round trip as before it', () => {
+    const INTERNAL = 'upstream said: bad key sk_live_0123 at /srv/app/lib/pay.ts:42';
+    const timeout = new DOMException('The operation timed out.', 'TimeoutError');
+    const foreign = [
+      // An HTTP client error with a 4xx status: before the trip it is an unknown error (500, generic).
+      Object.assign(new Error(INTERNAL), { name: 'HTTPError', status: 400 }),
+      Object.assign(new Error(INTERNAL), { name: 'HttpError', statusCode: 404 }),
+      // Another library's "ValidationError" is not ours: it must not become a 400 showing its message.
+      Object.assign(new Error(INTERNAL), { name: 'ValidationError' }),
+      Object.assign(new Error(INTERNAL), { name: 'FetchError', code: 'ECONNRESET' }),
+      timeout,
+      Object.assign(new Error(INTERNAL), { name: 'PostgrestError', code: '23505' }),
+    ];
+    for (const original of foreign) {
+      const back = roundTrip(original);
+      expect(getErrorStatusCode(back)).toBe(getErrorStatusCode(original));
+      expect(errorToAPIResponse(back, { instance: 'r1' })).toEqual(
+        errorToAPIResponse(original, { instance: 'r1' }),
+      );
+      expect(JSON.stringify(errorToAPIResponse(back))).not.toContain('sk_live');
+      expect(isRetryable(back)).toBe(isRetryable(original));
+      // Also when it travels as the cause of a Mentora error.
+      const wrapped = roundTrip(new DatabaseError('query failed', {}, { cause: original }));
+      expect(getErrorStatusCode(wrapped.cause)).toBe(500);
+      expect(errorToAPIResponse(wrapped.cause).detail).toBe('An unexpected error occurred.');
+    }
+    expect(isRetryable(roundTrip(timeout))).toBe(true);
   });
 
   it('handles non-error causes, non-error throws, cycles, bigint and AggregateError', () => {

@@ -201,17 +201,21 @@ function deserializeInner(rec: SerializedError, depth: number): Error {
   const cause = hasCause ? deserializeCause(rec.cause, depth) : undefined;
   const causeOpt = hasCause ? { cause } : undefined;
   const message = String(rec.message);
-  const native = nativeErrors[rec.name];
-  const isMentora = Array.isArray(rec.kinds) || !native;
+  // Only `serializeError` of a branded error writes `kinds`. Anything else was a foreign error and comes
+  // back as a plain Error: turning it into a Mentora error would make its `status` and message trusted
+  // (a library's 400 would render its internal message), and its name could even match one of ours.
+  const isMentora = Array.isArray(rec.kinds);
 
   let err: Error;
-  if (!isMentora && native) {
-    err = new native(message, causeOpt);
+  if (!isMentora) {
+    err =
+      rec.name === 'AggregateError'
+        ? new AggregateError([], message, causeOpt)
+        : new (nativeErrors[rec.name] ?? Error)(message, causeOpt);
     if (rec.code !== undefined) define(err, 'code', rec.code, true);
-  } else if (rec.name === 'AggregateError' && !Array.isArray(rec.kinds)) {
-    err = new AggregateError([], message, causeOpt);
+    if (typeof rec.status === 'number') define(err, 'status', rec.status, true);
   } else {
-    const kinds = Array.isArray(rec.kinds) && rec.kinds.length > 0 ? rec.kinds.map(String) : [rec.name];
+    const kinds = rec.kinds && rec.kinds.length > 0 ? rec.kinds.map(String) : [rec.name];
     let cls = MentoraError as unknown as MentoraErrorClass;
     for (const k of kinds) {
       const found = registry.get(k);
@@ -257,8 +261,9 @@ function deserializeInner(rec: SerializedError, depth: number): Error {
 /**
  * Rebuild an error from `serializeError` output: the registered class (so `instanceof` and `retryable`
  * work in the receiving process), code, status, retryable, expose, context, message, stack and causes.
- * Unknown class names come back as `MentoraError` (or their nearest registered ancestor) with the original
- * `name` kept.
+ * Unknown Mentora class names come back as `MentoraError` (or their nearest registered ancestor) with the
+ * original `name` kept. Errors that were not Mentora errors come back as plain (or native) errors with
+ * their name, code and status, so they render and retry exactly as before the trip.
  */
 export function deserializeError(record: SerializedError | unknown): Error {
   if (!isSerializedError(record)) {
