@@ -1,3 +1,5 @@
+import { errorJson } from './json.js';
+
 /**
  * The base of the Mentora error hierarchy.
  *
@@ -133,6 +135,15 @@ export class MentoraError<C extends ErrorContext = ErrorContext> extends Error {
     this.expose = options.expose ?? this.status < 500;
     this.context = (options.context ?? {}) as C;
     setBrand(this, chain);
+  }
+
+  /**
+   * What `JSON.stringify` and JSON loggers print: name, message, code, status, retryable, expose, context
+   * and the cause chain (no stack). Never throws, whatever the context holds. For queues use
+   * `serializeError`, which keeps stacks and rebuilds the class on the other side.
+   */
+  toJSON(): Record<string, unknown> {
+    return errorJson(this, new WeakSet<object>([this]), 0);
   }
 
   /** The kinds of this error's class chain (from the brand), e.g. `['NotFoundError', 'MentoraError']`. */

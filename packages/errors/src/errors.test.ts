@@ -118,6 +118,52 @@ describe('MentoraError', () => {
   });
 });
 
+describe('toJSON (what JSON.stringify and JSON loggers print)', () => {
+  it('carries name, message, code, status, retryable, expose, context and the cause chain, no stack', () => {
+    const root = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+    const err = new DatabaseError('query failed', { table: 'videos', at: new Date(0) }, { cause: root });
+    const top = new RateLimitError(10, '1 m', 5, { cause: err });
+    const json = JSON.parse(JSON.stringify({ err: top })).err;
+    expect(json).toEqual({
+      name: 'RateLimitError',
+      message: top.message,
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryable: true,
+      expose: true,
+      context: { limit: 10, window: '1 m', retryAfter: 5 },
+      cause: {
+        name: 'DatabaseError',
+        message: 'query failed',
+        code: 'DATABASE_ERROR',
+        status: 500,
+        retryable: false,
+        expose: false,
+        context: { table: 'videos', at: '1970-01-01T00:00:00.000Z' },
+        cause: { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:6379', code: 'ECONNREFUSED' },
+      },
+    });
+    expect(JSON.stringify(top)).not.toContain('stack');
+    expect(JSON.stringify(top)).not.toContain('    at ');
+  });
+
+  it('never throws: cyclic causes and contexts, bigint and non-error causes', () => {
+    const a = new MentoraError('a') as MentoraError & { cause?: unknown };
+    const ctx: Record<string, unknown> = { n: 10n };
+    ctx.self = ctx;
+    const b = new MentoraError('b', { cause: a, context: ctx });
+    Object.defineProperty(a, 'cause', { value: b, configurable: true });
+    const text = JSON.stringify(b);
+    expect(text).toContain('[Circular]');
+    expect(JSON.parse(text).context.n).toBe('10');
+    expect(JSON.parse(JSON.stringify(new MentoraError('x', { cause: { reason: 'timeout' } }))).cause).toEqual(
+      {
+        reason: 'timeout',
+      },
+    );
+  });
+});
+
 describe('the seeds’ classes', () => {
   it('DatabaseError(message, context)', () => {
     const e = new DatabaseError('Failed to fetch user', { userId: 'u1' }, { retryable: true, cause: 'x' });

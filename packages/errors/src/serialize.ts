@@ -12,6 +12,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from './errors.js';
+import { toJsonSafe } from './json.js';
 
 /** A JSON-safe error, for queues and job payloads. Produced by `serializeError`. */
 export interface SerializedError {
@@ -77,36 +78,6 @@ const nativeErrors: Record<string, ErrorConstructor> = {
   EvalError,
   URIError,
 };
-
-/** JSON-safe copy: Dates → ISO strings, bigint → string, errors → serialized, cycles → '[Circular]'. */
-function toJsonSafe(value: unknown, seen: WeakSet<object>, depth: number): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'undefined' || typeof value === 'function' || typeof value === 'symbol')
-    return undefined;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  const obj = value as object;
-  if (seen.has(obj)) return '[Circular]';
-  if (depth > 32) return '[MaxDepth]';
-  seen.add(obj);
-  try {
-    if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
-      return toJsonSafe((obj as { toJSON(): unknown }).toJSON(), seen, depth + 1);
-    }
-    if (Array.isArray(obj)) return obj.map((v) => toJsonSafe(v, seen, depth + 1) ?? null);
-    if (obj instanceof Map) return toJsonSafe(Object.fromEntries(obj), seen, depth + 1);
-    if (obj instanceof Set) return toJsonSafe([...obj], seen, depth + 1);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(obj)) {
-      const safe = toJsonSafe(v, seen, depth + 1);
-      if (safe !== undefined) out[k] = safe;
-    }
-    return out;
-  } finally {
-    seen.delete(obj);
-  }
-}
 
 function isErrorLike(value: unknown): value is Error {
   if (value instanceof Error) return true;
