@@ -719,7 +719,8 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
 
           // A restart during requests: they fail while the server is down and recover once it is back.
           await server.stopServer();
-          const read = videos.list({ filters: { creator_id: t.creatorId } });
+          // The tenant's two videos only: the concurrent insert below may land before this read's retry.
+          const read = videos.list({ filters: { creator_id: t.creatorId, title: ['Completed', 'Pending'] } });
           const write = videos.insert({
             creator_id: t.creatorId,
             title: 'during restart',
