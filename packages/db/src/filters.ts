@@ -126,3 +126,8 @@ export function canonicalConditions(conditions: NormalizedCondition[]): string {
 export function quoteLogicValue(value: Scalar): string {
   return `"${String(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
+
+/** The `(...)` list of PostgREST's `in` operator, every value quoted so none can split or close it. */
+export function inList(values: readonly Scalar[]): string {
+  return `(${values.map(quoteLogicValue).join(',')})`;
+}

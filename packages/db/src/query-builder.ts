@@ -6,6 +6,7 @@ import {
   assertColumn,
   canonicalConditions,
   type Filters,
+  inList,
   type NormalizedCondition,
   normalizeFilters,
   quoteLogicValue,
@@ -204,7 +205,12 @@ function assertRows(ctx: Context, rows: readonly unknown[], what: string): void 
 
 function applyConditions(query: AnyBuilder, conditions: NormalizedCondition[]): AnyBuilder {
   let q = query;
-  for (const c of conditions) q = q[c.op](c.column, c.value);
+  for (const c of conditions) {
+    // supabase-js's .in() quotes a value only when it contains `,()` and never escapes `"` or `\`, so
+    // ['x","y'] would become the two values x and y. Every value goes through our quoting instead.
+    if (c.op === 'in' && Array.isArray(c.value)) q = q.filter(c.column, 'in', inList(c.value));
+    else q = q[c.op](c.column, c.value);
+  }
   return q;
 }
 

@@ -20,6 +20,7 @@ import {
   type SupabaseClients,
 } from '../../src/index.js';
 import { type LocalSupabase, type LocalSupabaseMode, startLocalSupabase } from '../../src/testing.js';
+import { defineEdgeCases } from './edge-cases.js';
 import { createFaultyFetch, createTenant, rejectionOf, sqlTestFiles, withPg } from './fixtures.js';
 
 const STACK_START_TIMEOUT = 180_000;
@@ -46,6 +47,8 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
       await clients?.close();
       await stack?.stop();
     }, 60_000);
+
+    defineEdgeCases(() => ({ stack, clients, admin, asUser }));
 
     describe('SQL tests (supabase/tests)', () => {
       it('every file passes', async () => {

@@ -1,0 +1,154 @@
+// Edge cases of the contract suite that users of such packages get burned by: values that collide with
+// PostgREST's filter syntax, PostgREST's row cap, sort values outside the usual shapes (microseconds,
+// infinity, NaN), writes a user may see but not make, and upserts that are not idempotent after all.
+// Registered inside defineContractSuite, so they run on both stacks through supabase-js.
+import { describe, expect, it } from 'vitest';
+import {
+  createQueryBuilder,
+  type MentoraSupabaseClient,
+  type Page,
+  type SupabaseClients,
+} from '../../src/index.js';
+import type { LocalSupabase } from '../../src/testing.js';
+import { createTenant, withPg } from './fixtures.js';
+
+export interface SuiteEnv {
+  stack: LocalSupabase;
+  clients: SupabaseClients;
+  admin: MentoraSupabaseClient;
+  asUser(userId: string): Promise<MentoraSupabaseClient>;
+}
+
+/** Strings that mean something in PostgREST's `or=(...)` and `in.(...)` syntax. */
+const SYNTAX_VALUES = ['x', 'y', 'x","y', 'a"b', 'a\\b', 'a,\\', 'c,d', 'e(f)', 'g.h', 'or(id.gt.0)', ' sp '];
+
+/** Walks every page of a list() call; returns the rows in the order they were served. */
+async function walk<R>(
+  fetchPage: (cursor: string | null) => Promise<Page<R>>,
+): Promise<{ rows: R[]; pages: number }> {
+  const rows: R[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page: Page<R> = await fetchPage(cursor);
+    expect(page.hasMore).toBe(page.nextCursor !== null);
+    rows.push(...page.data);
+    cursor = page.nextCursor;
+    pages++;
+  } while (cursor);
+  return { rows, pages };
+}
+
+/** Ids of `table` in SQL's order (the reference every keyset walk must reproduce). */
+async function sqlOrder(
+  databaseUrl: string,
+  sql: string,
+  params: unknown[],
+): Promise<{ id: string | number }[]> {
+  return withPg(databaseUrl, async (pg) => (await pg.query<{ id: string | number }>(sql, params)).rows);
+}
+
+export function defineEdgeCases(env: () => SuiteEnv) {
+  describe('filter values that look like PostgREST syntax', () => {
+    it('IN matches exactly the given strings, whatever quotes, commas or backslashes they hold', async () => {
+      const { admin } = env();
+      const t = await createTenant(admin);
+      const videos = createQueryBuilder(admin, 'videos');
+      await videos.insertMany(
+        SYNTAX_VALUES.map((title) => ({ creator_id: t.creatorId, title, video_url: 'https://v' })),
+      );
+      for (const value of SYNTAX_VALUES) {
+        for (const filter of [[value], { op: 'in' as const, value: [value] }]) {
+          const page = await videos.list({ filters: { creator_id: t.creatorId, title: filter } });
+          expect(
+            page.data.map((v) => v.title),
+            `${JSON.stringify(value)} as ${JSON.stringify(filter)}`,
+          ).toEqual([value]);
+        }
+        const eq = await videos.list({ filters: { creator_id: t.creatorId, title: value } });
+        expect(eq.data.map((v) => v.title)).toEqual([value]);
+      }
+      const two = await videos.list({
+        filters: { creator_id: t.creatorId, title: ['x","y', 'a,\\'] },
+        orderBy: 'title',
+      });
+      expect(two.data.map((v) => v.title).sort()).toEqual(['a,\\', 'x","y'].sort());
+      expect((await videos.list({ filters: { creator_id: t.creatorId, title: [] } })).data).toEqual([]);
+      // Numbers and booleans go through the same quoting.
+      const events = createQueryBuilder(admin, 'analytics_events');
+      const [first, second] = await events.insertMany([{ event_type: 'in-num' }, { event_type: 'in-num' }]);
+      const byId = await events.list({ filters: { id: [first!.id, second!.id, -1] } });
+      expect(byId.data.map((e) => e.id)).toEqual([first!.id, second!.id]);
+      const completed = await videos.list({
+        filters: { creator_id: t.creatorId, processing_status: { op: 'in', value: ['completed'] } },
+      });
+      expect(completed.data.map((v) => v.id)).toEqual([t.completedVideoId]);
+    });
+
+    it('keyset pages over sort values full of syntax characters, with ties, in both directions', async () => {
+      const { admin, stack } = env();
+      const t = await createTenant(admin);
+      const videos = createQueryBuilder(admin, 'videos');
+      // Every value twice, so pages also cut through ties on the tricky values.
+      const titles = [...SYNTAX_VALUES, ...SYNTAX_VALUES];
+      await videos.insertMany(titles.map((title) => ({ creator_id: t.creatorId, title, video_url: 'u' })));
+      for (const direction of ['asc', 'desc'] as const) {
+        const expected = await sqlOrder(
+          stack.databaseUrl,
+          `select id from public.videos where creator_id = $1 order by title ${direction}, id ${direction}`,
+          [t.creatorId],
+        );
+        const { rows } = await walk((cursor) =>
+          videos.list({
+            filters: { creator_id: t.creatorId },
+            orderBy: 'title',
+            orderDirection: direction,
+            limit: 1,
+            cursor,
+          }),
+        );
+        expect(
+          rows.map((r) => r.id),
+          direction,
+        ).toEqual(expected.map((r) => r.id));
+      }
+    });
+  });
+
+  describe('sort values outside the usual shapes', () => {
+    it('timestamps one microsecond apart keep their order across pages (no Date rounding)', async () => {
+      const { admin, stack } = env();
+      const t = await createTenant(admin);
+      const videos = createQueryBuilder(admin, 'videos');
+      const stamps = ['.000001', '.000002', '.000002', '.000999', '.001', '.001001'].map(
+        (fraction) => `2031-05-05T05:05:05${fraction}+00:00`,
+      );
+      await videos.insertMany(
+        stamps.map((created_at, i) => ({
+          creator_id: t.creatorId,
+          title: `µs ${i}`,
+          video_url: 'u',
+          created_at,
+        })),
+      );
+      for (const direction of ['asc', 'desc'] as const) {
+        const expected = await sqlOrder(
+          stack.databaseUrl,
+          `select id from public.videos where creator_id = $1 and title like 'µs %'
+            order by created_at ${direction}, id ${direction}`,
+          [t.creatorId],
+        );
+        const { rows } = await walk((cursor) =>
+          videos.list({
+            filters: { creator_id: t.creatorId, title: { op: 'like', value: 'µs %' } },
+            orderBy: 'created_at',
+            orderDirection: direction,
+            limit: 1,
+            cursor,
+          }),
+        );
+        expect(rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+      }
+    });
+  });
+}
