@@ -82,6 +82,40 @@ describe('redact', () => {
     expect(input.password).toBe('p4ss');
   });
 
+  it('masks everything under a sensitive key, whatever its shape (arrays, objects)', () => {
+    const out = redact({
+      // Node's IncomingHttpHeaders: set-cookie is always an array.
+      headers: { 'set-cookie': ['sid=SESSION-1', 'csrf=CSRF-2'], authorization: ['Bearer TOKEN-3'] },
+      token: { access: 'ACCESS-4', refresh: 'REFRESH-5' },
+      credentials: { user: 'ana', key: 'KEY-6' },
+      apiKey: { value: 'APIKEY-7' },
+    });
+    expect(out).toEqual({
+      headers: { 'set-cookie': REDACTED, authorization: REDACTED },
+      token: REDACTED,
+      credentials: REDACTED,
+      apiKey: REDACTED,
+    });
+  });
+
+  it('looks inside Maps, Fetch Headers and URL objects', () => {
+    const text = JSON.stringify(
+      redact({
+        request: {
+          headers: new Headers({ authorization: 'Bearer TOKEN-8', accept: 'json' }),
+          url: new URL('https://u:URLPASSWORD-9@api.example.com/x'),
+        },
+        sessions: new Map([['sid', { cookie: 'COOKIE-10' }]]),
+      }),
+    );
+    for (const needle of ['TOKEN-8', 'URLPASSWORD-9', 'COOKIE-10']) expect(text).not.toContain(needle);
+    expect(text).toContain('"accept":"json"');
+    expect(text).toContain('api.example.com');
+    const loop = new Map<string, unknown>();
+    loop.set('self', loop);
+    expect(redact({ loop })).toEqual({ loop: { self: '[Circular]' } });
+  });
+
   it('masks explicit key paths with * and **', () => {
     const out = redact(
       {

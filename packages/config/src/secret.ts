@@ -104,9 +104,10 @@ function isPlainObject(v: object): boolean {
 }
 
 /**
- * A copy of `value` that is safe to log: `Secret`s, values under sensitive keys (password, token, secret,
- * authorization, cookie, api key, service role…), values at the given key paths, and passwords inside
- * URLs are masked. The input is not modified.
+ * A copy of `value` that is safe to log: `Secret`s, whole values under sensitive keys (password, token,
+ * secret, authorization, cookie, api key, service role…, arrays and objects included), values at the given
+ * key paths, and passwords inside URLs are masked. Maps, Sets, fetch `Headers`, `URLSearchParams` and `URL`s
+ * are looked into. The input is not modified.
  */
 export function redact<T>(value: T, options: RedactOptions = {}): T {
   const mask = options.mask ?? REDACTED;
@@ -129,6 +130,22 @@ export function redact<T>(value: T, options: RedactOptions = {}): T {
       if (v instanceof Error) {
         return { name: v.name, message: walk(v.message, [...path, 'message']) };
       }
+      if (v instanceof URL) return redactUrl(v.href);
+      // Key/value containers that loggers print in full (fetch Headers hold authorization and cookies).
+      if (v instanceof Map || v instanceof Headers || v instanceof URLSearchParams) {
+        const entries: [string, unknown][] = [];
+        for (const [k, item] of v.entries()) entries.push([String(k), item]);
+        seen.add(v);
+        const out = walk(Object.fromEntries(entries), path);
+        seen.delete(v);
+        return out;
+      }
+      if (v instanceof Set) {
+        seen.add(v);
+        const out = walk([...v], path);
+        seen.delete(v);
+        return out;
+      }
       return v;
     }
     seen.add(v);
@@ -140,7 +157,8 @@ export function redact<T>(value: T, options: RedactOptions = {}): T {
 
   const visit = (v: unknown, path: string[], key: string): unknown => {
     if (v === undefined || v === null) return v;
-    if (keys?.test(key) && (typeof v !== 'object' || isSecret(v))) return mask;
+    // Whatever its shape: `set-cookie` is an array, a `token` may be an object of tokens.
+    if (keys?.test(key)) return mask;
     if (patterns.some((p) => matchPath(p, path))) return mask;
     return walk(v, path);
   };
