@@ -238,6 +238,20 @@ describe('invalid values', () => {
     });
   });
 
+  it('refuses credentials inside URLs that are not kept secret (they would be printed with the config)', () => {
+    const p = problems(
+      {
+        INNGEST_BASE_URL: 'http://ops:INNGESTPASSWORD@inngest.internal:8288',
+        SENTRY_DSN: 'https://publickey:SENTRYSECRET@o1.ingest.sentry.io/1',
+      },
+      'development',
+    );
+    expect(Object.keys(p).sort()).toEqual(['INNGEST_BASE_URL', 'SENTRY_DSN']);
+    expect(JSON.stringify(p)).not.toMatch(/INNGESTPASSWORD|SENTRYSECRET/);
+    const ok = loadConfig({ SENTRY_DSN: 'https://publickey@o1.ingest.sentry.io/1' });
+    expect(ok.monitoring.sentryDsn).toBe('https://publickey@o1.ingest.sentry.io/1');
+  });
+
   it('parses booleans leniently', () => {
     for (const [v, b] of [
       ['TRUE', true],
@@ -318,6 +332,26 @@ describe('server secrets under NEXT_PUBLIC_ names are refused', () => {
     );
     expect(p.NEXT_PUBLIC_A).toMatch(/Supabase secret key/);
     expect(p.NEXT_PUBLIC_B).toMatch(/same value as the server secret INNGEST_EVENT_KEY/);
+  });
+
+  it('a NEXT_PUBLIC_ value that is a URL with a password', () => {
+    const p = problems(
+      {
+        NEXT_PUBLIC_API_URL: 'https://admin:APIPASSWORD@api.example.com',
+        NEXT_PUBLIC_APP_URL: 'https://admin:APPPASSWORD@app.example.com',
+        NEXT_PUBLIC_SUPABASE_URL: 'https://TOKENUSER@abc.supabase.co',
+        // A DSN's user part is Sentry's public key: fine.
+        NEXT_PUBLIC_SENTRY_DSN: 'https://publickey@o1.ingest.sentry.io/1',
+      },
+      'development',
+    );
+    expect(Object.keys(p).sort()).toEqual([
+      'NEXT_PUBLIC_API_URL',
+      'NEXT_PUBLIC_APP_URL',
+      'NEXT_PUBLIC_SUPABASE_URL',
+    ]);
+    expect(p.NEXT_PUBLIC_API_URL).toMatch(/password/);
+    expect(JSON.stringify(p)).not.toMatch(/APIPASSWORD|APPPASSWORD|TOKENUSER/);
   });
 
   it('ordinary public variables are fine', () => {

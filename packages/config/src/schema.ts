@@ -268,7 +268,29 @@ const urlOf = (protocols: readonly string[], what: string) =>
     .string()
     .trim()
     .refine((v) => parsesAsUrl(v, protocols), `must be a valid ${what} URL`);
-const httpUrl = () => urlOf(['http:', 'https:'], 'http(s)');
+/** The user-info part of a URL, when it parses. */
+function urlCredentials(value: string): { username: string; password: string } | undefined {
+  try {
+    const u = new URL(value.trim());
+    return { username: u.username, password: u.password };
+  } catch {
+    return undefined;
+  }
+}
+const NOT_SECRET =
+  'this variable is not kept secret (it is printed with the config, and NEXT_PUBLIC_ values reach browsers)';
+/** An http(s) URL without credentials: these variables are plain strings in the config, never masked. */
+const httpUrl = () =>
+  urlOf(['http:', 'https:'], 'http(s)').refine((v) => {
+    const c = urlCredentials(v);
+    return !c || (c.username === '' && c.password === '');
+  }, `must not contain credentials (user:password@): ${NOT_SECRET}`);
+/** A Sentry DSN: the user part is the public key; a password (the legacy secret key) is refused. */
+const sentryDsn = () =>
+  urlOf(['http:', 'https:'], 'http(s)').refine(
+    (v) => !urlCredentials(v)?.password,
+    `must not contain the legacy secret key (public:secret@): Sentry needs only the public key, and ${NOT_SECRET}`,
+  );
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
@@ -320,7 +342,7 @@ const FIELDS = {
   ),
   INNGEST_BASE_URL: httpUrl(),
   LOG_LEVEL: oneOf(LOG_LEVELS),
-  SENTRY_DSN: httpUrl(),
+  SENTRY_DSN: sentryDsn(),
   SENTRY_AUTH_TOKEN: nonEmpty(),
   SENTRY_ENVIRONMENT: nonEmpty().max(64, 'must be at most 64 characters'),
   RATE_LIMIT_ENABLED: bool(),
@@ -365,6 +387,10 @@ export function publicLeakReason(
   }
   if (v.startsWith('sb_secret_')) {
     return 'holds a Supabase secret key; NEXT_PUBLIC_ values are shipped to browsers. Use the publishable key here';
+  }
+  // Known URL variables say it themselves (their field refuses any credentials).
+  if (!Object.hasOwn(ENV_VARS, name) && urlCredentials(v)?.password) {
+    return 'holds a URL with a password; NEXT_PUBLIC_ values are shipped to browsers. Keep the credentials on the server';
   }
   for (const [secretName, secretValue] of secretValues) {
     if (secretValue.length >= 8 && v === secretValue) {
