@@ -21,11 +21,16 @@ const SORTABLE = new Set([
 ]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** What PostgREST returns for date/time columns, e.g. 2025-10-20T10:00:00.123456+00:00. */
+/**
+ * What PostgREST returns for date/time columns, e.g. 2025-10-20T10:00:00.123456+00:00, and what else
+ * Postgres stores there: `infinity`/`-infinity`, years past 9999, and BC dates (`0044-03-15 BC`).
+ * A cursor taken from such a row is genuine and must decode.
+ */
 const TEMPORAL =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  /^(?:-?infinity|\d{4,}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?(?: BC)?)$/;
 const TIME = /^\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?$/;
-const NUMERIC = /^-?\d+(?:\.\d+)?$/;
+/** Numbers as JSON strings (numeric beyond double precision), and the non-finite floats Postgres emits as strings. */
+const NUMERIC = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|NaN|-?Infinity)$/;
 
 export function isSortable(column: ColumnMetadata): boolean {
   return SORTABLE.has(column.type);

@@ -8,6 +8,7 @@ import {
   type MentoraSupabaseClient,
   type Page,
   type SupabaseClients,
+  type TableName,
 } from '../../src/index.js';
 import type { LocalSupabase } from '../../src/testing.js';
 import { createTenant, withPg } from './fixtures.js';
@@ -148,6 +149,56 @@ export function defineEdgeCases(env: () => SuiteEnv) {
           }),
         );
         expect(rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+      }
+    });
+
+    it("infinite timestamps and NaN/Infinity floats are valid cursor values, not 'tampered'", async () => {
+      const { admin, stack } = env();
+      const t = await createTenant(admin);
+      const metric = `edge-${crypto.randomUUID()}`;
+      await withPg(stack.databaseUrl, async (pg) => {
+        await pg.query(`update public.videos set processed_at = 'infinity' where creator_id = $1`, [
+          t.creatorId,
+        ]);
+        await pg.query(
+          `insert into public.videos (creator_id, title, video_url, processed_at)
+           values ($1, 'old', 'u', '-infinity'), ($1, 'bc', 'u', '0044-03-15 10:00:00+00 BC'),
+                  ($1, 'far', 'u', '10000-01-01 00:00:00+00'), ($1, 'none', 'u', null)`,
+          [t.creatorId],
+        );
+        await pg.query(
+          `insert into public.performance_metrics (metric_name, value)
+           values ($1, 'NaN'), ($1, 'NaN'), ($1, 'Infinity'), ($1, '-Infinity'), ($1, 1.5)`,
+          [metric],
+        );
+      });
+      const cases: [TableName, string, Record<string, unknown>, string][] = [
+        ['videos', 'processed_at', { creator_id: t.creatorId }, 'creator_id = $1'],
+        ['performance_metrics', 'value', { metric_name: metric }, 'metric_name = $1'],
+      ];
+      for (const [table, orderBy, filters, where] of cases) {
+        for (const direction of ['asc', 'desc'] as const) {
+          const nulls = direction === 'asc' ? 'nulls last' : 'nulls first';
+          const expected = await sqlOrder(
+            stack.databaseUrl,
+            `select id from public.${table} where ${where}
+              order by ${orderBy} ${direction} ${nulls}, id ${direction}`,
+            [Object.values(filters)[0]],
+          );
+          const { rows } = await walk((cursor) =>
+            createQueryBuilder(admin, table).list({
+              filters: filters as never,
+              orderBy: orderBy as never,
+              orderDirection: direction,
+              limit: 1,
+              cursor,
+            }),
+          );
+          expect(
+            rows.map((r) => String((r as { id: string | number }).id)),
+            `${table}.${orderBy} ${direction}`,
+          ).toEqual(expected.map((r) => String(r.id))); // pg returns int8 as a string
+        }
       }
     });
   });
