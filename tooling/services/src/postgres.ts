@@ -146,11 +146,18 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const superuserUrl = `postgresql://postgres@${host}:${port}/postgres`;
 
   if (database !== 'postgres') {
-    const psql = await ensureBinary('psql', 'postgresql-client-15');
-    const quoted = `"${database.replaceAll('"', '""')}"`;
-    await runCommand(psql, [superuserUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', `CREATE DATABASE ${quoted}`], {
-      env,
-    });
+    try {
+      const psql = await ensureBinary('psql', 'postgresql-client-15');
+      const quoted = `"${database.replaceAll('"', '""')}"`;
+      await runCommand(psql, [superuserUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', `CREATE DATABASE ${quoted}`], {
+        env,
+      });
+    } catch (error) {
+      // The caller never gets a handle to stop this server: stop it and drop the data here.
+      await server.stop();
+      await rm(baseDir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   const stopServer = async () => {

@@ -9,7 +9,14 @@ import { isPortOpen } from '../src/ports.ts';
 import { startPostgres } from '../src/postgres.ts';
 import { startRedis, startRedisCluster } from '../src/redis.ts';
 import { type SupabaseStack, type SupabaseStackMode, startSupabaseStack } from '../src/stack.ts';
-import { USER_A, USER_B, waitForPortClosed, writeNotesSchema } from './helpers.ts';
+import {
+  childPids,
+  USER_A,
+  USER_B,
+  waitForNoNewChildren,
+  waitForPortClosed,
+  writeNotesSchema,
+} from './helpers.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -198,6 +205,15 @@ describe('PostgreSQL 15', () => {
       await pg.stop();
     }
     expect(await isPortOpen(pg.port)).toBe(false);
+  });
+});
+
+describe('PostgreSQL 15 start failures', () => {
+  it('a failure after the server is up (creating the database) stops the server again', async () => {
+    const before = await childPids();
+    // template1 always exists, so CREATE DATABASE fails once the server is already running.
+    await expect(startPostgres({ database: 'template1' })).rejects.toThrow(/already exists/);
+    expect(await waitForNoNewChildren(before)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,4 +47,27 @@ export async function waitForPortClosed(port: number, limitMs = 20_000): Promise
     await sleep(50);
   }
   return true;
+}
+
+/** pids of the live direct children of `pid` (from /proc), e.g. the watchdogs this test process started. */
+export async function childPids(pid = process.pid): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // "pid (comm) state ppid ...": comm may contain spaces, so read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] !== 'Z' && Number(fields[1]) === pid) children.push(Number(entry));
+  }
+  return children;
+}
+
+/** Polls until none of the children that were not in `before` is alive; the limit is a hang guard. */
+export async function waitForNoNewChildren(before: readonly number[], limitMs = 20_000): Promise<number[]> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const extra = (await childPids()).filter((pid) => !before.includes(pid));
+    if (extra.length === 0 || Date.now() > deadline) return extra;
+    await sleep(50);
+  }
 }
