@@ -36,8 +36,16 @@ export interface QueryBuilderOptions {
   retry?: RetryOptions;
   /** list() page size when none is given. Default 50. */
   defaultLimit?: number;
-  /** list() limits above this are capped to it. Default 1000 (PostgREST's max_rows here). */
+  /** list() limits above this are capped to it. Default 1000. */
   maxLimit?: number;
+  /**
+   * The server's row cap per response: PostgREST's `db-max-rows`, Supabase's `[api] max_rows` (1000 on
+   * hosted Supabase and in supabase/config.toml). list() asks for one row more than the page to learn
+   * whether another page exists; if the server cut that row off, the last page would look like the end
+   * and the rest of the table would silently go missing. So pages hold at most `serverMaxRows - 1`
+   * rows. Default 1000; `null` when the server has no cap.
+   */
+  serverMaxRows?: number | null;
   /** insertMany()/upsert() rows per request. Default 500. */
   batchSize?: number;
   /**
@@ -270,7 +278,14 @@ export function createQueryBuilder<T extends TableName>(
   table: T,
   options: QueryBuilderOptions = {},
 ): TableQuery<T> {
-  const maxLimit = options.maxLimit ?? 1_000;
+  const serverMaxRows = options.serverMaxRows === undefined ? 1_000 : options.serverMaxRows;
+  if (serverMaxRows !== null && (!Number.isInteger(serverMaxRows) || serverMaxRows < 2)) {
+    throw new RangeError('serverMaxRows must be an integer >= 2, or null');
+  }
+  if (options.maxLimit !== undefined && (!Number.isInteger(options.maxLimit) || options.maxLimit < 1)) {
+    throw new RangeError('maxLimit must be an integer >= 1');
+  }
+  const maxLimit = Math.min(options.maxLimit ?? 1_000, serverMaxRows === null ? Infinity : serverMaxRows - 1);
   const ctx: Context = {
     client,
     table,

@@ -23,6 +23,12 @@ export interface StartLocalSupabaseOptions {
   migrationsDir?: string;
   /** Override the seed file. */
   seedFile?: string;
+  /**
+   * PostgREST's row cap per response (`db-max-rows`; Supabase's `[api] max_rows`). Default 1000, as in
+   * supabase/config.toml and on hosted Supabase, so code that reads large pages meets the same cap in
+   * tests as in production. `null` removes the cap.
+   */
+  maxRows?: number | null;
 }
 
 export interface LocalSupabase {
@@ -61,6 +67,9 @@ export function bundledSupabaseDir(): string {
   return found;
 }
 
+/** supabase/config.toml `[api] max_rows`, which is also hosted Supabase's default. */
+export const DEFAULT_MAX_ROWS = 1_000;
+
 /** Starts PostgREST (+ gateway) over PGlite or Postgres 15 with this repository's migrations and seed. */
 export async function startLocalSupabase(options: StartLocalSupabaseOptions): Promise<LocalSupabase> {
   const started = performance.now();
@@ -70,6 +79,7 @@ export async function startLocalSupabase(options: StartLocalSupabaseOptions): Pr
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     migrationsDir: options.migrationsDir ?? join(dir, 'migrations'),
     ...(options.seed === false ? {} : { seedFile: options.seedFile ?? join(dir, 'seed.sql') }),
+    ...(options.maxRows === null ? {} : { maxRows: options.maxRows ?? DEFAULT_MAX_ROWS }),
   });
   const startupMs = Math.round(performance.now() - started);
   const postgres = stack.postgres;

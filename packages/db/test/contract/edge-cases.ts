@@ -202,4 +202,24 @@ export function defineEdgeCases(env: () => SuiteEnv) {
       }
     });
   });
+
+  describe("PostgREST's row cap (max_rows, 1000 as on Supabase)", () => {
+    it('the largest page still reports the rows after it: every row exactly once', async () => {
+      const { admin } = env();
+      const eventType = `cap-${crypto.randomUUID()}`;
+      await createQueryBuilder(admin, 'analytics_events').insertMany(
+        Array.from({ length: 1_500 }, () => ({ event_type: eventType })),
+        { returning: 'minimal' },
+      );
+      // The stack caps responses as Supabase does (startLocalSupabase's maxRows, default 1000).
+      const bare = await admin.from('analytics_events').select('id').eq('event_type', eventType);
+      expect(bare.data).toHaveLength(1_000);
+      const events = createQueryBuilder(admin, 'analytics_events');
+      const { rows } = await walk((cursor) =>
+        events.list({ filters: { event_type: eventType }, limit: 5_000, cursor, select: ['id'] }),
+      );
+      expect(rows).toHaveLength(1_500);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(1_500);
+    });
+  });
 }

@@ -76,3 +76,14 @@ describe('query builder input validation', () => {
     );
   });
 });
+
+describe('query builder options', () => {
+  it('refuses a server row cap or page cap that cannot hold a page', () => {
+    expect(() => createQueryBuilder(client, 'videos', { serverMaxRows: 1 })).toThrow(RangeError);
+    expect(() => createQueryBuilder(client, 'videos', { serverMaxRows: 10.5 })).toThrow(RangeError);
+    expect(() => createQueryBuilder(client, 'videos', { maxLimit: 0 })).toThrow(RangeError);
+    expect(() =>
+      createQueryBuilder(client, 'videos', { serverMaxRows: null, maxLimit: 5_000 }),
+    ).not.toThrow();
+  });
+});
