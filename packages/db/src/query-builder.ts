@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from '@mentora/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@mentora/errors';
 import { isSortable, isValidColumnValue } from './column-values.js';
 import { type CursorCodec, createCursorCodec } from './cursor.js';
 import { type ExecuteSettings, execute } from './execute.js';
@@ -262,6 +262,13 @@ function applyKeyset(
   return query[ascending ? 'gte' : 'lte'](column, sort).or(ties);
 }
 
+/** The row exists and this client may read it, but its update policy does not let it change the row. */
+function notUpdatable(table: string, id: string | number): ForbiddenError {
+  return new ForbiddenError(`${table} ${id} cannot be updated by this client`, {
+    context: { table, id: String(id), reason: 'not_updatable' },
+  });
+}
+
 function toRows<R>(result: PostgrestResult<unknown>): R[] {
   return Array.isArray(result.data) ? (result.data as R[]) : [];
 }
@@ -489,9 +496,11 @@ export function createQueryBuilder<T extends TableName>(
           run: (s) => from().update(patch).eq(pk, id).select().abortSignal(s).retry(false),
         });
         const [row] = toRows<Row<T>>(result);
-        if (!row)
+        if (row) return row;
+        // Nothing matched: gone, or visible to this client without being updatable by it.
+        if (!(await readById(id, pk, opts.signal)))
           throw new NotFoundError(`${ctx.table} ${id} not found`, { resource: ctx.table, id: String(id) });
-        return row;
+        throw notUpdatable(ctx.table, id);
       }
 
       if (!ctx.meta.versioned) {
@@ -538,6 +547,10 @@ export function createQueryBuilder<T extends TableName>(
       ) {
         return current as Row<T>;
       }
+      // Still at the version we expected, yet the compare-and-set matched nothing: RLS lets this client
+      // read the row but not update it. A ConflictError would send the caller into a re-read-and-retry
+      // loop that can never succeed.
+      if (current.version === expected) throw notUpdatable(ctx.table, id);
       throw new ConflictError(`${ctx.table} ${id} was modified concurrently`, {
         context: {
           table: ctx.table,

@@ -2,6 +2,7 @@
 // PostgREST's filter syntax, PostgREST's row cap, sort values outside the usual shapes (microseconds,
 // infinity, NaN), writes a user may see but not make, and upserts that are not idempotent after all.
 // Registered inside defineContractSuite, so they run on both stacks through supabase-js.
+import { ForbiddenError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
 import {
   createQueryBuilder,
@@ -11,7 +12,7 @@ import {
   type TableName,
 } from '../../src/index.js';
 import type { LocalSupabase } from '../../src/testing.js';
-import { createTenant, withPg } from './fixtures.js';
+import { createTenant, rejectionOf, withPg } from './fixtures.js';
 
 export interface SuiteEnv {
   stack: LocalSupabase;
@@ -220,6 +221,42 @@ export function defineEdgeCases(env: () => SuiteEnv) {
       );
       expect(rows).toHaveLength(1_500);
       expect(new Set(rows.map((r) => r.id)).size).toBe(1_500);
+    });
+  });
+
+  describe('writes a user may see but not make', () => {
+    it('a student updating a video they can read is Forbidden, not a version conflict', async () => {
+      const { admin, asUser } = env();
+      const t = await createTenant(admin);
+      const videos = createQueryBuilder(await asUser(t.studentUserId), 'videos');
+      expect((await videos.getById(t.completedVideoId))?.version).toBe(1);
+      // A ConflictError here would send a client into a re-read-and-retry loop that can never succeed.
+      const locked = await rejectionOf(
+        videos.update(t.completedVideoId, { title: 'hijacked' }, { expectedVersion: 1 }),
+      );
+      expect(locked).toBeInstanceOf(ForbiddenError);
+      expect(await rejectionOf(videos.update(t.completedVideoId, { title: 'hijacked' }))).toBeInstanceOf(
+        ForbiddenError,
+      );
+      expect((await createQueryBuilder(admin, 'videos').getById(t.completedVideoId))?.title).toBe(
+        'Completed',
+      );
+    });
+
+    it('a reviewed submission is read-only for its student', async () => {
+      const { admin, asUser } = env();
+      const t = await createTenant(admin);
+      const submission = await createQueryBuilder(admin, 'project_submissions').insert({
+        student_id: t.studentId,
+        project_id: crypto.randomUUID(),
+        title: 'final',
+        status: 'reviewed',
+      });
+      const mine = createQueryBuilder(await asUser(t.studentUserId), 'project_submissions');
+      expect((await mine.getById(submission.id))?.status).toBe('reviewed');
+      expect(
+        await rejectionOf(mine.update(submission.id, { title: 'edited' }, { expectedVersion: 1 })),
+      ).toBeInstanceOf(ForbiddenError);
     });
   });
 }
