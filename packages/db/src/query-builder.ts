@@ -565,7 +565,13 @@ export function createQueryBuilder<T extends TableName>(
       assertRows(ctx, rows, 'upsert');
       const target = opts.onConflict ?? [requirePrimaryKey(ctx)];
       for (const c of target) assertColumn(ctx.table, ctx.meta, c, 'onConflict');
-      // INSERT ... ON CONFLICT with the same values is idempotent, so it is retried like a read.
+      // INSERT ... ON CONFLICT with the same values is idempotent only when every row carries its whole
+      // conflict target: a row whose key comes from a DEFAULT (gen_random_uuid(), identity) or is NULL
+      // never conflicts, so repeating the request would insert it twice. Such batches are retried only
+      // when the failure proves the first attempt never ran, like any insert.
+      const keyed = (rows as readonly Loose[]).every((row) =>
+        target.every((c) => row[c] !== undefined && row[c] !== null),
+      );
       return (await writeBatches(
         rows as readonly Loose[],
         'upsert',
@@ -578,7 +584,7 @@ export function createQueryBuilder<T extends TableName>(
               defaultToNull: false,
             })
             .select(),
-        true,
+        keyed,
         opts.signal,
       )) as Row<T>[];
     },

@@ -2,17 +2,18 @@
 // PostgREST's filter syntax, PostgREST's row cap, sort values outside the usual shapes (microseconds,
 // infinity, NaN), writes a user may see but not make, and upserts that are not idempotent after all.
 // Registered inside defineContractSuite, so they run on both stacks through supabase-js.
-import { ForbiddenError } from '@mentora/errors';
+import { ForbiddenError, ServiceUnavailableError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
 import {
   createQueryBuilder,
+  createSupabaseClients,
   type MentoraSupabaseClient,
   type Page,
   type SupabaseClients,
   type TableName,
 } from '../../src/index.js';
 import type { LocalSupabase } from '../../src/testing.js';
-import { createTenant, rejectionOf, withPg } from './fixtures.js';
+import { createFaultyFetch, createTenant, rejectionOf, withPg } from './fixtures.js';
 
 export interface SuiteEnv {
   stack: LocalSupabase;
@@ -257,6 +258,44 @@ export function defineEdgeCases(env: () => SuiteEnv) {
       expect(
         await rejectionOf(mine.update(submission.id, { title: 'edited' }, { expectedVersion: 1 })),
       ).toBeInstanceOf(ForbiddenError);
+    });
+  });
+
+  describe('upsert retries', () => {
+    it('rows without their conflict key are plain inserts: a lost answer is not repeated', async () => {
+      const { stack } = env();
+      const faulty = createFaultyFetch();
+      const clients = createSupabaseClients({
+        url: stack.url,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        fetch: faulty.fetch,
+      });
+      try {
+        const functionId = `upsert-${crypto.randomUUID()}`;
+        faulty.failNext(
+          (method, url) => method === 'POST' && new URL(url).pathname === '/rest/v1/job_queue',
+          'lose-response',
+        );
+        // No `id`: the primary key comes from its DEFAULT, so ON CONFLICT can never match a retry.
+        const error = await rejectionOf(
+          createQueryBuilder(clients.admin(), 'job_queue').upsert([
+            { function_id: functionId, event_name: 'e' },
+          ]),
+        );
+        expect(error).toBeInstanceOf(ServiceUnavailableError);
+        expect((error as ServiceUnavailableError).context).toMatchObject({ outcome: 'unknown' });
+        const count = await withPg(stack.databaseUrl, async (pg) => {
+          const { rows } = await pg.query<{ n: number }>(
+            'select count(*)::int as n from public.job_queue where function_id = $1',
+            [functionId],
+          );
+          return rows[0]?.n;
+        });
+        expect(count).toBe(1);
+      } finally {
+        await clients.close();
+      }
     });
   });
 }
