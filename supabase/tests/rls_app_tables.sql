@@ -177,6 +177,44 @@ begin
   exception when insufficient_privilege then null;
   end;
   insert into public.analytics_events (user_id, event_type) values ('a0000000-0000-4000-a000-000000000011', 'video_started');
+  -- ... and never attributed to another creator, student or an unreadable video (a foreign key alone
+  -- would accept them, and the other creator's dashboard would show them).
+  begin
+    insert into public.analytics_events (user_id, creator_id, event_type) values
+      ('a0000000-0000-4000-a000-000000000011', 'a1000000-0000-4000-a000-000000000002', 'spoof');
+    raise exception 'student attributed an event to a creator they are not enrolled with';
+  exception when insufficient_privilege then null;
+  end;
+  begin
+    insert into public.analytics_events (user_id, student_id, event_type) values
+      ('a0000000-0000-4000-a000-000000000011', 'a2000000-0000-4000-a000-000000000002', 'spoof');
+    raise exception 'student attributed an event to another student';
+  exception when insufficient_privilege then null;
+  end;
+  begin
+    insert into public.analytics_events (user_id, video_id, event_type) values
+      ('a0000000-0000-4000-a000-000000000011', 'a3000000-0000-4000-a000-000000000002', 'spoof');
+    raise exception 'student recorded an event on an unreadable video';
+  exception when insufficient_privilege then null;
+  end;
+  insert into public.analytics_events (user_id, student_id, creator_id, video_id, event_type) values
+    ('a0000000-0000-4000-a000-000000000011', 'a2000000-0000-4000-a000-000000000001',
+     'a1000000-0000-4000-a000-000000000001', 'a3000000-0000-4000-a000-000000000001', 'video_started');
+
+  -- Sessions and quiz attempts name readable videos of the session's creator only.
+  begin
+    insert into public.chat_sessions (student_id, creator_id, video_id) values
+      ('a2000000-0000-4000-a000-000000000001', 'a1000000-0000-4000-a000-000000000001',
+       'a3000000-0000-4000-a000-000000000003');
+    raise exception 'student opened a session about another creator''s video';
+  exception when insufficient_privilege then null;
+  end;
+  begin
+    insert into public.quiz_attempts (student_id, quiz_id, video_id) values
+      ('a2000000-0000-4000-a000-000000000001', gen_random_uuid(), 'a3000000-0000-4000-a000-000000000002');
+    raise exception 'student recorded a quiz attempt on an unreadable video';
+  exception when insufficient_privilege then null;
+  end;
 end $$;
 reset role;
 

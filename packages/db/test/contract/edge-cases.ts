@@ -261,6 +261,66 @@ export function defineEdgeCases(env: () => SuiteEnv) {
     });
   });
 
+  describe('rows that point at other users', () => {
+    it('analytics events cannot be attributed to another creator, student or video', async () => {
+      const { admin, asUser } = env();
+      const t = await createTenant(admin);
+      const other = await createTenant(admin);
+      const events = createQueryBuilder(await asUser(t.studentUserId), 'analytics_events');
+      // Their own event, about their creator's readable video: fine.
+      await events.insert({
+        user_id: t.studentUserId,
+        student_id: t.studentId,
+        creator_id: t.creatorId,
+        video_id: t.completedVideoId,
+        event_type: 'video_started',
+      });
+      for (const forged of [
+        { creator_id: other.creatorId },
+        { student_id: other.studentId },
+        { video_id: other.completedVideoId },
+        { video_id: t.pendingVideoId },
+      ]) {
+        expect(
+          await rejectionOf(events.insert({ user_id: t.studentUserId, event_type: 'forged', ...forged })),
+          JSON.stringify(forged),
+        ).toBeInstanceOf(ForbiddenError);
+      }
+      // What the other creator's dashboard reads stays clean.
+      const theirs = createQueryBuilder(await asUser(other.creatorUserId), 'analytics_events');
+      expect((await theirs.list({ filters: { event_type: 'forged' } })).data).toEqual([]);
+    });
+
+    it('chat sessions and quiz attempts only reference videos the student can read', async () => {
+      const { admin, asUser } = env();
+      const t = await createTenant(admin);
+      const other = await createTenant(admin);
+      const student = await asUser(t.studentUserId);
+      const sessions = createQueryBuilder(student, 'chat_sessions');
+      await sessions.insert({
+        student_id: t.studentId,
+        creator_id: t.creatorId,
+        video_id: t.completedVideoId,
+      });
+      for (const videoId of [other.completedVideoId, t.pendingVideoId]) {
+        expect(
+          await rejectionOf(
+            sessions.insert({ student_id: t.studentId, creator_id: t.creatorId, video_id: videoId }),
+          ),
+        ).toBeInstanceOf(ForbiddenError);
+        expect(
+          await rejectionOf(
+            createQueryBuilder(student, 'quiz_attempts').insert({
+              student_id: t.studentId,
+              quiz_id: crypto.randomUUID(),
+              video_id: videoId,
+            }),
+          ),
+        ).toBeInstanceOf(ForbiddenError);
+      }
+    });
+  });
+
   describe('upsert retries', () => {
     it('rows without their conflict key are plain inserts: a lost answer is not repeated', async () => {
       const { stack } = env();
