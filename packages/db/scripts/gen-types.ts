@@ -1,12 +1,17 @@
 // Usage: node scripts/gen-types.ts           regenerate src/database.types.ts and src/table-metadata.ts
 //        node scripts/gen-types.ts --check   exit 1 when the committed files differ from the migrations
+//        --migrations <dir>                  read another migrations folder (the drift test uses it)
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './typegen/generate.ts';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const migrationsDir = join(packageDir, '..', '..', 'supabase', 'migrations');
+const migrationsFlag = process.argv.indexOf('--migrations');
+const migrationsDir =
+  migrationsFlag === -1
+    ? join(packageDir, '..', '..', 'supabase', 'migrations')
+    : resolve(process.argv[migrationsFlag + 1] ?? '');
 const targets = {
   databaseTypes: join(packageDir, 'src', 'database.types.ts'),
   tableMetadata: join(packageDir, 'src', 'table-metadata.ts'),
