@@ -53,7 +53,7 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
     describe('SQL tests (supabase/tests)', () => {
       it('every file passes', async () => {
         const files = await sqlTestFiles();
-        expect(files.length).toBeGreaterThanOrEqual(3);
+        expect(files.length).toBeGreaterThanOrEqual(4);
         for (const file of files) {
           await withPg(stack.databaseUrl, async (pg) => {
             await pg.query(file.sql).catch((error: Error) => {
