@@ -51,19 +51,19 @@ select set_config('request.jwt.claims', '{"sub":"a0000000-0000-4000-a000-0000000
 select set_config('request.jwt.claim.sub', 'a0000000-0000-4000-a000-000000000001', true);
 do $$
 begin
-  if (select count(*) from public.creators where id::text like 'a1%') <> 1 then
+  if (select count(*) from public.creators where id::text like 'a1000000-0000-4000-a000-%') <> 1 then
     raise exception 'creator should see exactly their own creator row';
   end if;
-  if (select count(*) from public.students where id::text like 'a2%') <> 1 then
+  if (select count(*) from public.students where id::text like 'a2000000-0000-4000-a000-%') <> 1 then
     raise exception 'creator should see exactly the student enrolled with them';
   end if;
-  if (select count(*) from public.videos where id::text like 'a3%') <> 2 then
+  if (select count(*) from public.videos where id::text like 'a3000000-0000-4000-a000-%') <> 2 then
     raise exception 'creator should see both of their own videos (completed and pending)';
   end if;
-  if (select count(*) from public.video_chunks where video_id::text like 'a3%') <> 2 then
+  if (select count(*) from public.video_chunks where video_id::text like 'a3000000-0000-4000-a000-%') <> 2 then
     raise exception 'creator should see the chunks of their own videos only';
   end if;
-  if exists (select 1 from public.chat_sessions where id::text like 'a4%') then
+  if exists (select 1 from public.chat_sessions where id::text like 'a4000000-0000-4000-a000-%') then
     raise exception 'a creator must not read students'' chat sessions';
   end if;
 
@@ -104,19 +104,19 @@ select set_config('request.jwt.claims', '{"sub":"a0000000-0000-4000-a000-0000000
 select set_config('request.jwt.claim.sub', 'a0000000-0000-4000-a000-000000000011', true);
 do $$
 begin
-  if (select count(*) from public.students where id::text like 'a2%') <> 1 then
+  if (select count(*) from public.students where id::text like 'a2000000-0000-4000-a000-%') <> 1 then
     raise exception 'student should see only their own enrolment';
   end if;
-  if exists (select 1 from public.creators where id::text like 'a1%') then
+  if exists (select 1 from public.creators where id::text like 'a1000000-0000-4000-a000-%') then
     raise exception 'a student must not read creator rows';
   end if;
-  if (select array_agg(title order by title) from public.videos where id::text like 'a3%') <> array['Done'] then
+  if (select array_agg(title order by title) from public.videos where id::text like 'a3000000-0000-4000-a000-%') <> array['Done'] then
     raise exception 'student should see only completed videos of their creator';
   end if;
-  if (select array_agg(chunk_text) from public.video_chunks where video_id::text like 'a3%') <> array['readable chunk'] then
+  if (select array_agg(chunk_text) from public.video_chunks where video_id::text like 'a3000000-0000-4000-a000-%') <> array['readable chunk'] then
     raise exception 'student should see only chunks of readable videos';
   end if;
-  if (select count(*) from public.chat_sessions where id::text like 'a4%') <> 1 then
+  if (select count(*) from public.chat_sessions where id::text like 'a4000000-0000-4000-a000-%') <> 1 then
     raise exception 'student should see only their own chat session';
   end if;
   if (select array_agg(content) from public.chat_messages) <> array['mine'] then
@@ -223,10 +223,10 @@ set local role service_role;
 select set_config('request.jwt.claims', '{"role":"service_role"}', true);
 do $$
 begin
-  if (select count(*) from public.creators where id::text like 'a1%') <> 2 then
+  if (select count(*) from public.creators where id::text like 'a1000000-0000-4000-a000-%') <> 2 then
     raise exception 'service_role should see every creator';
   end if;
-  if (select count(*) from public.chat_messages where session_id::text like 'a4%') <> 3 then
+  if (select count(*) from public.chat_messages where session_id::text like 'a4000000-0000-4000-a000-%') <> 3 then
     raise exception 'service_role should see every message';
   end if;
 end $$;
