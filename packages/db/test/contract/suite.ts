@@ -22,6 +22,7 @@ import {
 import { type LocalSupabase, type LocalSupabaseMode, startLocalSupabase } from '../../src/testing.js';
 import { defineEdgeCases } from './edge-cases.js';
 import { createFaultyFetch, createTenant, rejectionOf, sqlTestFiles, withPg } from './fixtures.js';
+import { defineRlsMatrix } from './rls-matrix.js';
 
 const STACK_START_TIMEOUT = 180_000;
 
@@ -49,6 +50,7 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
     }, 60_000);
 
     defineEdgeCases(() => ({ stack, clients, admin, asUser }));
+    defineRlsMatrix(() => ({ stack, clients, admin, asUser }));
 
     describe('SQL tests (supabase/tests)', () => {
       it('every file passes', async () => {
