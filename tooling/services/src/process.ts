@@ -138,6 +138,28 @@ type WatchdogMessage =
   | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
 
 /**
+ * One readiness probe, but false as soon as the process exits or the deadline passes: a probe that
+ * never settles (it reached another process that took the port and does not answer) must not hide
+ * either. The losing promises settle later into Promise.race's own handlers, never unhandled.
+ */
+async function probeUntil(
+  ready: () => Promise<boolean>,
+  exited: Promise<ProcessExit>,
+  deadline: number,
+): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      ready(),
+      exited.then(() => false),
+      sleep(Math.max(0, deadline - Date.now()), false, { signal: timer.signal }),
+    ]);
+  } finally {
+    timer.abort();
+  }
+}
+
+/**
  * Starts a service process behind a watchdog, with stdout/stderr in a log file, and resolves once
  * `ready()` says it answers. Fails fast (with the log tail) if the process exits first.
  */
@@ -236,7 +258,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     }
     if (servicePid !== undefined) {
       try {
-        if (await options.ready()) break;
+        if (await probeUntil(options.ready, exited, deadline)) break;
       } catch (error) {
         probeError = error;
       }

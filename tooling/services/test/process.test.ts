@@ -85,6 +85,30 @@ describe('startProcess', () => {
     expect((error as ServiceStartError).logs).toContain('config is broken');
   });
 
+  it('a probe that never answers does not hide the process exiting', async () => {
+    // E.g. the service lost its port to another process and the probe talks to that one.
+    const error = await startProcess({
+      name: 'exits-while-probed',
+      command: process.execPath,
+      args: ['-e', "console.error('bind: Address already in use'); setTimeout(() => process.exit(3), 100)"],
+      ready: () => new Promise<boolean>(() => {}),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceStartError);
+    expect((error as ServiceStartError).message).toContain('code 3');
+  });
+
+  it('a probe that never answers does not outlast the start timeout', async () => {
+    const error = await startProcess({
+      name: 'never-ready',
+      command: process.execPath,
+      args: ['-e', 'setInterval(() => {}, 1000)'],
+      ready: () => new Promise<boolean>(() => {}),
+      readyTimeoutMs: 300,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceStartError);
+    expect((error as ServiceStartError).message).toContain('not ready before the start timeout');
+  });
+
   it('kills a process that ignores the stop signal after the grace period', async () => {
     const port = await getFreePort();
     const service = await startProcess({
