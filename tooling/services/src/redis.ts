@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureBinary, SYSTEM_PATH } from './binaries.ts';
-import { getFreePort } from './ports.ts';
+import { isAddressInUse, withPortRetry } from './ports.ts';
 import { type ManagedProcess, startProcess } from './process.ts';
 
 const execFileAsync = promisify(execFile);
@@ -34,7 +34,8 @@ const HOST = '127.0.0.1';
 
 async function redisCli(port: number, ...args: string[]): Promise<string> {
   const cli = await ensureBinary('redis-cli', 'redis-tools');
-  const { stdout } = await execFileAsync(cli, ['-h', HOST, '-p', String(port), ...args]);
+  // A hang guard: whatever listens on the port may accept and never answer.
+  const { stdout } = await execFileAsync(cli, ['-h', HOST, '-p', String(port), ...args], { timeout: 10_000 });
   return stdout.trim();
 }
 
@@ -87,11 +88,26 @@ async function killRedis(proc: ManagedProcess | undefined): Promise<void> {
   if (proc?.isRunning()) await proc.stop();
 }
 
+export interface StartRedisOptions {
+  /** Listen on this port instead of a free one (no retry when it is taken). */
+  port?: number;
+}
+
 /** Start one throwaway Redis on a free loopback port. */
-export async function startRedis(): Promise<RedisService> {
+export async function startRedis(options: StartRedisOptions = {}): Promise<RedisService> {
   const dir = await mkdtemp(join(tmpdir(), 'mentora-redis-'));
-  const port = await getFreePort();
-  let proc: ManagedProcess | undefined = await spawnRedis(port, dir, []);
+  let port: number;
+  let proc: ManagedProcess | undefined;
+  try {
+    // The free port can be taken between getFreePort() and Redis's bind: retry on a fresh one then.
+    [port, proc] =
+      options.port === undefined
+        ? await withPortRetry(async (candidate) => [candidate, await spawnRedis(candidate, dir, [])] as const)
+        : [options.port, await spawnRedis(options.port, dir, [])];
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   let stopped = false;
   return {
     host: HOST,
@@ -127,18 +143,18 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
   };
   try {
     for (let i = 0; i < masters; i++) {
-      const port = await getFreeClusterPort();
-      ports.push(port);
-      procs.push(
-        await spawnRedis(port, dir, [
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          join(dir, `nodes-${port}.conf`),
-          '--cluster-node-timeout',
-          '2000',
-        ]),
-      );
+      for (let attempt = 1; ; attempt++) {
+        const port = await getFreeClusterPort();
+        const extra = ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`)];
+        try {
+          procs.push(await spawnRedis(port, dir, [...extra, '--cluster-node-timeout', '2000']));
+          ports.push(port);
+          break;
+        } catch (error) {
+          // Taken between the check and the bind (port or bus port): try another pair.
+          if (!isAddressInUse(error) || attempt >= 5) throw error;
+        }
+      }
     }
     const cli = await ensureBinary('redis-cli', 'redis-tools');
     await execFileAsync(cli, [

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBinary } from '../src/binaries.ts';
-import { isPortOpen } from '../src/ports.ts';
+import { isAddressInUse, isPortOpen } from '../src/ports.ts';
 import { startPostgres } from '../src/postgres.ts';
 import { startRedis, startRedisCluster } from '../src/redis.ts';
 import { type SupabaseStack, type SupabaseStackMode, startSupabaseStack } from '../src/stack.ts';
@@ -229,6 +230,28 @@ describe('Redis', () => {
       await redis.stop();
     }
     expect(await waitForPortClosed(redis.port)).toBe(true);
+  });
+
+  it('a start on a taken port fails as "address in use", which is what makes the free-port retry work', async () => {
+    // Accepts connections and never answers: the readiness probe must not hang on it either.
+    const sockets = new Set<Socket>();
+    const blocker = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const error = await startRedis({ port }).then(
+        async (redis) => {
+          await redis.stop();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      expect(error).toBeDefined();
+      expect(isAddressInUse(error)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('a 3-master cluster works with ioredis Cluster and its ports close on stop', async () => {
