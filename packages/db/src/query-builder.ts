@@ -30,7 +30,11 @@ import type {
 } from './types.js';
 
 export interface QueryBuilderOptions {
-  /** Budget per operation, retries and backoff included. Default 10 000 ms. */
+  /**
+   * Budget per request to PostgREST, retries and backoff included. Default 10 000 ms. An operation that
+   * sends several requests gives each its own budget: every batch of insertMany()/upsert(), and the one
+   * follow-up read update() makes when nothing matched.
+   */
   timeoutMs?: number;
   /** Transient-failure retries (default 3 attempts, 100 ms base, 2 s cap, full jitter). */
   retry?: RetryOptions;
