@@ -73,6 +73,12 @@ describe('createStaticFeatureFlags', () => {
     expect(await flags.isEnabled('api_access', { userId: 'bob' })).toBe(true);
     expect(await flags.isEnabled('api_access', { plan: 'enterprise' })).toBe(true);
     expect(await flags.isEnabled('quiz_generation', {})).toBe(false);
+    // No context: an anonymous caller on the default plan.
+    expect(await flags.isEnabled('ai_chat')).toBe(true);
+    expect(await flags.isEnabled('quiz_generation')).toBe(false);
+    await expect(assertFeatureEnabled(flags, 'quiz_generation')).rejects.toMatchObject({
+      currentPlan: 'basic',
+    });
     expect(await flags.isEnabled('not_a_flag' as never, { plan: 'enterprise' })).toBe(false);
   });
 

@@ -184,7 +184,8 @@ export interface FeatureFlagContext {
  */
 export interface FeatureFlags {
   getUserPlan(userId: string): Promise<PlanTier>;
-  isEnabled(flag: FeatureFlag, context: FeatureFlagContext): Promise<boolean>;
+  /** Without a context (or without `userId` and `plan`): an anonymous caller on the default plan. */
+  isEnabled(flag: FeatureFlag, context?: FeatureFlagContext): Promise<boolean>;
 }
 
 export interface StaticFeatureFlagsOptions {
@@ -217,7 +218,7 @@ export function createStaticFeatureFlags(options: StaticFeatureFlagsOptions = {}
 
   return {
     getUserPlan,
-    async isEnabled(flag, context) {
+    async isEnabled(flag, context = {}) {
       if (!isFeatureFlag(flag)) return false;
       const override = overrides[flag];
       if (typeof override === 'boolean') return override;
@@ -243,7 +244,7 @@ export function createStaticFeatureFlags(options: StaticFeatureFlagsOptions = {}
 export async function assertFeatureEnabled(
   flags: FeatureFlags,
   flag: FeatureFlag,
-  context: FeatureFlagContext,
+  context: FeatureFlagContext = {},
 ): Promise<void> {
   if (await flags.isEnabled(flag, context)) return;
   const current =
