@@ -97,6 +97,12 @@ describe('profiles and defaults', () => {
   it('empty strings count as unset', () => {
     expect(loadConfig({ LOG_LEVEL: '', NEXT_PUBLIC_SUPABASE_URL: '  ' }).monitoring.logLevel).toBe('debug');
   });
+
+  it("called without the environment (the seeds' validateConfig()), says what to pass", () => {
+    const call = validateConfig as unknown as () => unknown;
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(/process\.env/);
+  });
 });
 
 describe('production', () => {

@@ -144,6 +144,12 @@ export type SafeLoadResult = { success: true; config: Config } | { success: fals
 
 /** Like `loadConfig`, but returns the ConfigError instead of throwing it. */
 export function safeLoadConfig(env: Env, options: LoadConfigOptions = {}): SafeLoadResult {
+  if (typeof env !== 'object' || env === null) {
+    // The seeds call validateConfig() with no argument; this package never reads process.env itself.
+    throw new TypeError(
+      'loadConfig/validateConfig(env) needs the environment: pass process.env from the composition root',
+    );
+  }
   const { profile, issue: profileIssue } = resolveProfile(env, options);
   const schema = createEnvSchema(profile);
   const result = schema['~standard'].validate(env);
