@@ -1,6 +1,6 @@
 import { format, inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { isSecret, REDACTED, redact, redactUrl, Secret } from './index.js';
+import { isSecret, REDACTED, redact, redactUrl, Secret } from '../src/index.js';
 
 const VALUE = 'sk-live-9f8e7d6c5b4a';
 

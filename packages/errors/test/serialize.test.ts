@@ -15,7 +15,7 @@ import {
   type SerializedError,
   serializeError,
   ValidationError,
-} from './index.js';
+} from '../src/index.js';
 
 /** What a job queue does: JSON across a process boundary. */
 const roundTrip = (e: unknown) => deserializeError(JSON.parse(JSON.stringify(serializeError(e))));

@@ -18,7 +18,7 @@ import {
   toMentoraError,
   UnauthorizedError,
   ValidationError,
-} from './index.js';
+} from '../src/index.js';
 
 describe('MentoraError', () => {
   it('carries code, status, retryable, expose, context and a native cause', () => {

@@ -12,7 +12,7 @@ import {
   RateLimitError,
   ServiceUnavailableError,
   ValidationError,
-} from './index.js';
+} from '../src/index.js';
 
 const SECRETISH = 'SELECT * FROM users WHERE password = $1 at /srv/app/lib/db.ts:42';
 

@@ -12,7 +12,7 @@ import {
   Secret,
   safeLoadConfig,
   validateConfig,
-} from './index.js';
+} from '../src/index.js';
 
 function sign(payload: object, secret: string): string {
   const b = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');

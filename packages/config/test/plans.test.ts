@@ -10,7 +10,7 @@ import {
   planAtLeast,
   RATE_LIMIT_ENDPOINTS,
   requiredPlanFor,
-} from './index.js';
+} from '../src/index.js';
 
 describe('plan catalog', () => {
   it('has the seeds’ per-plan limits', () => {
