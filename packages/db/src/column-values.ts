@@ -1,3 +1,4 @@
+import { quoteLogicValue } from './filters.js';
 import type { ColumnMetadata } from './metadata-types.js';
 
 /** Types with a total order PostgREST can sort and compare through query parameters. */
@@ -31,6 +32,22 @@ const TEMPORAL =
 const TIME = /^\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?$/;
 /** Numbers as JSON strings (numeric beyond double precision), and the non-finite floats Postgres emits as strings. */
 const NUMERIC = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|NaN|-?Infinity)$/;
+
+/**
+ * Longest sort value a keyset cursor may carry, measured as it travels: quoted and percent-encoded in
+ * the PostgREST URL, where the next page's filter repeats it up to three times. Gateways refuse request
+ * lines past 8-16 KB (nginx, Kong, Node's http server), so a longer value could never be sent back.
+ */
+export const MAX_SORT_VALUE_URL_LENGTH = 2_048;
+
+/** Whether `value` can be sent back to PostgREST as a keyset filter value (see above). */
+export function fitsInFilter(value: unknown): boolean {
+  if (typeof value !== 'string') return true;
+  // Percent-encoded, one UTF-16 unit takes at most 9 characters (3 UTF-8 bytes; `"` becomes %5C%22).
+  if (value.length * 9 + 6 <= MAX_SORT_VALUE_URL_LENGTH) return true;
+  if (value.length > MAX_SORT_VALUE_URL_LENGTH) return false;
+  return encodeURIComponent(quoteLogicValue(value)).length <= MAX_SORT_VALUE_URL_LENGTH;
+}
 
 export function isSortable(column: ColumnMetadata): boolean {
   return SORTABLE.has(column.type);
@@ -69,6 +86,6 @@ export function isValidColumnValue(column: ColumnMetadata, value: unknown): bool
     case 'time':
       return typeof value === 'string' && TIME.test(value);
     default:
-      return typeof value === 'string' && value.length <= 1_000;
+      return typeof value === 'string' && fitsInFilter(value);
   }
 }

@@ -14,8 +14,11 @@ import { ValidationError } from '@mentora/errors';
 
 const VERSION = 1;
 const TAG_BYTES = 16;
-/** Well above any real cursor; refuses megabyte strings before any decoding work. */
-export const MAX_CURSOR_LENGTH = 2_048;
+/**
+ * Above any cursor list() hands out (its sort value is bounded by MAX_SORT_VALUE_URL_LENGTH); refuses
+ * megabyte strings before any decoding work.
+ */
+export const MAX_CURSOR_LENGTH = 16_384;
 
 export interface CursorKey {
   /** The sort column's value of the last row returned (or the primary key when sorting by it). */

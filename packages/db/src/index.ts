@@ -7,6 +7,7 @@ export {
   type SupabaseClients,
   type SupabaseClientsOptions,
 } from './clients.js';
+export { MAX_SORT_VALUE_URL_LENGTH } from './column-values.js';
 export { type CursorCodec, type CursorKey, createCursorCodec, MAX_CURSOR_LENGTH } from './cursor.js';
 export type {
   CompositeTypes,

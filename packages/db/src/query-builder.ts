@@ -1,5 +1,5 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@mentora/errors';
-import { isSortable, isValidColumnValue } from './column-values.js';
+import { fitsInFilter, isSortable, isValidColumnValue } from './column-values.js';
 import { type CursorCodec, createCursorCodec } from './cursor.js';
 import { type ExecuteSettings, execute } from './execute.js';
 import {
@@ -446,8 +446,21 @@ export function createQueryBuilder<T extends TableName>(
       const hasMore = rows.length > limit;
       const data = hasMore ? rows.slice(0, limit) : rows;
       const last = data[data.length - 1];
-      const nextCursor =
-        hasMore && last ? await ctx.codec.encode({ sort: last[orderBy] ?? null, id: last[pk] }, scope) : null;
+      const sort = last?.[orderBy] ?? null;
+      if (hasMore && !fitsInFilter(sort)) {
+        // The next page would have to send this value back in the URL, which no gateway accepts. Say so
+        // now rather than hand out a cursor that the next request would reject as tampered.
+        throw new ValidationError(`Cannot paginate ${ctx.table} by "${orderBy}": a value is too long`, {
+          issues: [
+            {
+              path: 'orderBy',
+              message: `a row's ${orderBy} is too long to continue from; order by a shorter column`,
+              code: 'sort_value_too_long',
+            },
+          ],
+        });
+      }
+      const nextCursor = hasMore && last ? await ctx.codec.encode({ sort, id: last[pk] }, scope) : null;
       return { data: data as Pick<Row<T>, S>[], nextCursor, hasMore };
     },
 

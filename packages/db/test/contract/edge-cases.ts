@@ -2,7 +2,7 @@
 // PostgREST's filter syntax, PostgREST's row cap, sort values outside the usual shapes (microseconds,
 // infinity, NaN), writes a user may see but not make, and upserts that are not idempotent after all.
 // Registered inside defineContractSuite, so they run on both stacks through supabase-js.
-import { ForbiddenError, ServiceUnavailableError } from '@mentora/errors';
+import { ForbiddenError, ServiceUnavailableError, ValidationError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
 import {
   createQueryBuilder,
@@ -202,6 +202,53 @@ export function defineEdgeCases(env: () => SuiteEnv) {
           ).toEqual(expected.map((r) => String(r.id))); // pg returns int8 as a string
         }
       }
+    });
+    it('long text sort values page while they fit a URL, and fail clearly (not as tampered) beyond', async () => {
+      const { admin, stack } = env();
+      const t = await createTenant(admin);
+      const videos = createQueryBuilder(admin, 'videos');
+      const list = (title: string, cursor: string | null) =>
+        videos.list({
+          filters: { creator_id: t.creatorId, title: { op: 'like', value: `${title} %` } },
+          orderBy: 'description',
+          orderDirection: 'desc',
+          limit: 1,
+          cursor,
+          select: ['id'],
+        });
+      // 2000 characters: longer than any title, well within what PostgREST's URL can carry.
+      await videos.insertMany(
+        ['a', 'b', 'b', 'c'].map((c, i) => ({
+          creator_id: t.creatorId,
+          title: `long ${i}`,
+          video_url: 'u',
+          description: `${c}x`.repeat(1_000),
+        })),
+      );
+      const expected = await sqlOrder(
+        stack.databaseUrl,
+        `select id from public.videos where creator_id = $1 and title like 'long %'
+          order by description desc nulls first, id desc`,
+        [t.creatorId],
+      );
+      const { rows } = await walk((cursor) => list('long', cursor));
+      expect(rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+
+      // A value too long to be sent back as a filter: the page that would need it as a cursor says so,
+      // instead of handing out a cursor the next request rejects as tampered.
+      await videos.insertMany(
+        ['a', 'b'].map((c, i) => ({
+          creator_id: t.creatorId,
+          title: `huge ${i}`,
+          video_url: 'u',
+          description: `${c}"é,`.repeat(2_000),
+        })),
+      );
+      const error = await rejectionOf(list('huge', null));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues).toEqual([
+        expect.objectContaining({ code: 'sort_value_too_long', pointer: '#/orderBy' }),
+      ]);
     });
   });
 
