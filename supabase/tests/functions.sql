@@ -92,6 +92,8 @@ begin
   perform public.record_rate_limit_violation('user:1', 'chat', 10, '1 m', '2030-01-01 00:00:00+00', 'basic');
   v := public.record_rate_limit_violation('user:1', 'chat', 10, '1 m', '2030-01-01 00:00:00+00', 'basic');
   if v.violation_count <> 3 then raise exception 'violation_count is %, expected 3', v.violation_count; end if;
+  v := public.record_rate_limit_violation('user:1', 'chat', 10, '1 m', '2030-01-01 00:00:00+00', 'basic', 4);
+  if v.violation_count <> 7 then raise exception 'batched count is %, expected 7', v.violation_count; end if;
   perform public.record_rate_limit_violation('user:1', 'chat', 10, '1 m', '2030-01-01 00:01:00+00', 'basic');
   if (select count(*) from public.rate_limit_violations where identifier = 'user:1') <> 2 then
     raise exception 'a new window should start a new row';

@@ -30,7 +30,7 @@ begin
   end loop;
   foreach t in array array['cleanup_old_job_queue_records()', 'cleanup_old_performance_metrics()',
     'cleanup_old_api_logs()', 'aggregate_daily_metrics(date)',
-    'record_rate_limit_violation(text, text, integer, text, timestamptz, text)'] loop
+    'record_rate_limit_violation(text, text, integer, text, timestamptz, text, integer)'] loop
     if has_function_privilege('anon', 'public.' || t, 'execute')
       or has_function_privilege('authenticated', 'public.' || t, 'execute') then
       raise exception 'anon/authenticated may execute public.%', t;

@@ -956,6 +956,7 @@ export type Database = {
       }
       record_rate_limit_violation: {
         Args: {
+          p_count?: number
           p_endpoint: string
           p_identifier: string
           p_limit: number

@@ -528,6 +528,9 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
         await callRpc(admin, 'record_rate_limit_violation', args);
         const row = await callRpc(admin, 'record_rate_limit_violation', args);
         expect(row).toMatchObject({ identifier: args.p_identifier, violation_count: 2 });
+        // A limiter reports several denials per call (its in-process dedup): they all count.
+        const batched = await callRpc(admin, 'record_rate_limit_violation', { ...args, p_count: 5 });
+        expect(batched).toMatchObject({ identifier: args.p_identifier, violation_count: 7 });
       });
 
       if (mode === 'embedded') {
