@@ -8,12 +8,13 @@ import {
 } from '@mentora/cache';
 import { createRedisStore as createRedisCacheStore } from '@mentora/cache/redis';
 import { type Config, createStaticFeatureFlags, type FeatureFlags, loadConfig } from '@mentora/config';
-import { createSupabaseClients, type SupabaseClients } from '@mentora/db';
+import { callRpc, createSupabaseClients, type SupabaseClients } from '@mentora/db';
 import {
   createMemoryStore as createMemoryRateLimitStore,
   createRateLimiter,
   type RateLimiter,
   type RateLimitStore,
+  type ViolationSink,
 } from '@mentora/ratelimit';
 import { createRedisStore as createRedisRateLimitStore } from '@mentora/ratelimit/redis';
 import { Redis } from 'ioredis';
@@ -25,6 +26,23 @@ export interface Infra {
   flags: FeatureFlags;
   rateLimiter: RateLimiter;
   close(): Promise<void>;
+}
+
+/** Writes deduplicated rate-limit violations to rate_limit_violations: one row per identity and window. */
+function rateLimitViolationsTable(db: SupabaseClients): ViolationSink {
+  return {
+    async record(v) {
+      await callRpc(db.admin(), 'record_rate_limit_violation', {
+        p_identifier: `${v.identityType}:${v.identity}`,
+        p_endpoint: v.endpoint,
+        p_limit: v.limit,
+        p_window: v.window,
+        p_window_start: v.windowStart.toISOString(),
+        p_plan: v.plan,
+        p_count: v.delta,
+      });
+    },
+  };
 }
 
 function buildInfra(env: Record<string, string | undefined>): Infra {
@@ -53,7 +71,12 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
   const limitStore: RateLimitStore = redis
     ? createRedisRateLimitStore({ client: redis })
     : createMemoryRateLimitStore();
-  const rateLimiter = createRateLimiter({ store: limitStore, flags, insurance: true });
+  const rateLimiter = createRateLimiter({
+    store: limitStore,
+    flags,
+    insurance: true,
+    violationSink: rateLimitViolationsTable(db),
+  });
   let closing: Promise<void> | undefined;
   return {
     config,
