@@ -1,5 +1,5 @@
 import { isPlanTier } from '@mentora/config';
-import { ConfigError, RateLimitError, ServiceUnavailableError, ValidationError } from '@mentora/errors';
+import { ConfigError, MentoraError, RateLimitError, ServiceUnavailableError } from '@mentora/errors';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { BlockList } from './blocks.ts';
 import { describeIdentity, identityKey, identityUserId } from './identity.ts';
@@ -37,8 +37,10 @@ interface Entry {
 
 function checkCost(cost: number): number {
   if (!(Number.isSafeInteger(cost) && cost > 0)) {
-    throw new ValidationError(`Rate-limit cost must be a positive integer, got ${cost}`, {
-      issues: [{ path: 'cost', message: 'must be a positive integer' }],
+    // The cost comes from server code, not from the client: a bad one is a bug, rendered as a generic 500.
+    throw new MentoraError(`Rate-limit cost must be a positive integer, got ${cost}`, {
+      code: 'INVALID_ARGUMENT',
+      context: { argument: 'cost' },
     });
   }
   return cost;
