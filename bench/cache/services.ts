@@ -1,2 +1,2 @@
-// Throwaway Redis from the workspace harness (@mentora/services).
-export { startRedis } from '../../tooling/services/src/redis.ts';
+// Throwaway Redis from the workspace harness.
+export { startRedis } from '@mentora/services';

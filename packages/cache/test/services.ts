@@ -1,8 +1,7 @@
-// The throwaway Redis and Redis Cluster of @mentora/services (a devDependency). Imported by path
-// until that package's root entry re-exports them.
+// The throwaway Redis and Redis Cluster of @mentora/services (a devDependency).
 export {
   type RedisClusterService,
   type RedisService,
   startRedis,
   startRedisCluster,
-} from '../../../tooling/services/src/redis.ts';
+} from '@mentora/services';
