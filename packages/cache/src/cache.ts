@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '@mentora/errors';
+import { CALLER_BUG } from './caller-bug.js';
 import { type CacheCodec, createJsonCodec } from './codec.js';
 import { globToRegExp } from './glob.js';
 import { escapeGlob, tagOfKey } from './keys.js';
@@ -148,6 +149,7 @@ function validateTag(tag: string): void {
   if (typeof tag !== 'string' || tag.length === 0 || tag.includes('{') || tag.includes('}')) {
     throw new ValidationError(`Invalid cache tag ${JSON.stringify(tag)}: non-empty, without braces`, {
       code: 'CACHE_INVALID_TAG',
+      ...CALLER_BUG,
       context: { tag },
     });
   }
@@ -191,7 +193,7 @@ class CacheImpl implements Cache {
     if (typeof options.namespace !== 'string' || !NAMESPACE_RE.test(options.namespace)) {
       throw new ValidationError(
         `Invalid cache namespace ${JSON.stringify(options.namespace)}: letters, digits and _ . : - only`,
-        { code: 'CACHE_INVALID_NAMESPACE', context: { namespace: options.namespace } },
+        { code: 'CACHE_INVALID_NAMESPACE', ...CALLER_BUG, context: { namespace: options.namespace } },
       );
     }
     this.namespace = options.namespace;
@@ -601,6 +603,7 @@ class CacheImpl implements Cache {
     if (windowMs === 0) {
       throw new ValidationError('windowSeconds must be finite', {
         code: 'CACHE_INVALID_TTL',
+        ...CALLER_BUG,
         context: { windowSeconds },
       });
     }
@@ -614,7 +617,10 @@ class CacheImpl implements Cache {
 
   async deletePattern(pattern: string): Promise<number> {
     if (typeof pattern !== 'string' || pattern.length === 0) {
-      throw new ValidationError('deletePattern needs a non-empty glob', { code: 'CACHE_INVALID_PATTERN' });
+      throw new ValidationError('deletePattern needs a non-empty glob', {
+        code: 'CACHE_INVALID_PATTERN',
+        ...CALLER_BUG,
+      });
     }
     this.counters.deletes++;
     let count: number;

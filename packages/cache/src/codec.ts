@@ -1,4 +1,5 @@
 import { ValidationError } from '@mentora/errors';
+import { CALLER_BUG } from './caller-bug.js';
 
 /** Turns values into the strings the stores keep, and back. Injectable through `createCache({ codec })`. */
 export interface CacheCodec {
@@ -32,6 +33,7 @@ class Marker {
 function reservedKeyError(): ValidationError {
   return new ValidationError('Cache values cannot contain the reserved object key "\\u0000t"', {
     code: 'CACHE_VALUE_NOT_SERIALIZABLE',
+    ...CALLER_BUG,
   });
 }
 
@@ -106,12 +108,14 @@ export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
         if (err instanceof ValidationError) throw err;
         throw new ValidationError(`Cache value is not serializable: ${(err as Error).message}`, {
           code: 'CACHE_VALUE_NOT_SERIALIZABLE',
+          ...CALLER_BUG,
           cause: err,
         });
       }
       if (text === undefined) {
         throw new ValidationError(`Cache value is not serializable: ${typeof value}`, {
           code: 'CACHE_VALUE_NOT_SERIALIZABLE',
+          ...CALLER_BUG,
         });
       }
       const out = markerEmitted ? MARKED_PREFIX + text : text;
@@ -120,6 +124,7 @@ export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
         if (size > maxBytes) {
           throw new ValidationError(`Cache value is ${size} bytes, over the limit of ${maxBytes} bytes`, {
             code: 'CACHE_VALUE_TOO_LARGE',
+            ...CALLER_BUG,
             context: { size, limit: maxBytes },
             issues: [{ path: 'value', message: `encoded size ${size} > limit ${maxBytes}` }],
           });

@@ -1,4 +1,5 @@
 import { ValidationError } from '@mentora/errors';
+import { CALLER_BUG } from './caller-bug.js';
 import { globToRegExp } from './glob.js';
 import type { CacheStore, InvalidationHandler } from './types.js';
 
@@ -49,7 +50,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     const e = live(key);
     const current = e === undefined ? 0 : Number(e.value);
     if (!Number.isSafeInteger(current)) {
-      throw new ValidationError(`Value at ${key} is not an integer`, { code: 'CACHE_NOT_AN_INTEGER' });
+      throw new ValidationError(`Value at ${key} is not an integer`, {
+        code: 'CACHE_NOT_AN_INTEGER',
+        ...CALLER_BUG,
+      });
     }
     const n = current + 1;
     if (e === undefined) {

@@ -1,4 +1,5 @@
 import { ValidationError } from '@mentora/errors';
+import { CALLER_BUG } from './caller-bug.js';
 
 /**
  * TTLs in seconds. `PERMANENT` is `Infinity`: the entry is stored with no expiry at all (plain `SET`
@@ -25,6 +26,7 @@ export function ttlSecondsToMs(ttlSeconds: number, what = 'ttlSeconds'): number 
       `${what} must be a positive number of seconds, or CacheTTL.PERMANENT for no expiry (got ${String(ttlSeconds)})`,
       {
         code: 'CACHE_INVALID_TTL',
+        ...CALLER_BUG,
         context: { [what]: ttlSeconds },
         issues: [{ path: what, message: 'must be > 0' }],
       },

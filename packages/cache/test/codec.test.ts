@@ -1,4 +1,4 @@
-import { ValidationError } from '@mentora/errors';
+import { errorToAPIResponse, ValidationError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
 import { createJsonCodec, DEFAULT_MAX_VALUE_BYTES } from '../src/index.js';
 
@@ -65,6 +65,19 @@ describe('JSON codec', () => {
     expect(err).toMatchObject({ code: 'CACHE_VALUE_TOO_LARGE', context: { size: 14, limit: 10 } });
     expect(DEFAULT_MAX_VALUE_BYTES).toBe(1024 * 1024);
     expect(() => codec.encode('x'.repeat(DEFAULT_MAX_VALUE_BYTES))).toThrow(ValidationError);
+  });
+
+  it('renders refusals as a generic 500: the value came from server code, not from the client', () => {
+    const err = (() => {
+      try {
+        createJsonCodec({ maxBytes: 10 }).encode({ secret: 'internal detail' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    const problem = errorToAPIResponse(err);
+    expect(problem.status).toBe(500);
+    expect(JSON.stringify(problem)).not.toContain('bytes');
   });
 
   it('refuses what it cannot represent with a ValidationError', () => {
