@@ -25,6 +25,8 @@ const env = {
   SUPABASE_JWT_SECRET: stack.jwtSecret,
   NEXT_PUBLIC_APP_URL: `http://localhost:${values['web-port']}`,
   NEXT_TELEMETRY_DISABLED: '1',
+  // The web app's own signal handler flushes its buffers before exiting (apps/web/src/infra.ts).
+  NEXT_MANUAL_SIG_HANDLE: 'true',
 };
 
 const children: ChildProcess[] = [

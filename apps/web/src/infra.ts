@@ -2,13 +2,14 @@
 // every client. Route handlers call getInfra(); nothing else constructs clients.
 import {
   type Cache,
+  type CacheStatsSink,
   type CacheStore,
   createCache,
   createMemoryStore as createMemoryCacheStore,
 } from '@mentora/cache';
 import { createRedisStore as createRedisCacheStore } from '@mentora/cache/redis';
 import { type Config, createStaticFeatureFlags, type FeatureFlags, loadConfig } from '@mentora/config';
-import { callRpc, createSupabaseClients, type SupabaseClients } from '@mentora/db';
+import { callRpc, createQueryBuilder, createSupabaseClients, type SupabaseClients } from '@mentora/db';
 import {
   createMemoryStore as createMemoryRateLimitStore,
   createRateLimiter,
@@ -26,6 +27,13 @@ export interface Infra {
   flags: FeatureFlags;
   rateLimiter: RateLimiter;
   close(): Promise<void>;
+}
+
+/** Periodic cache statistics, one row per namespace and period, into cache_statistics (one request per flush). */
+function cacheStatisticsTable(db: SupabaseClients): CacheStatsSink {
+  return async (rows) => {
+    await createQueryBuilder(db.admin(), 'cache_statistics').insertMany(rows, { returning: 'minimal' });
+  };
 }
 
 /** Writes deduplicated rate-limit violations to rate_limit_violations: one row per identity and window. */
@@ -66,7 +74,11 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
   if (!redis) console.info('[infra] cache and rate limits in process memory: not shared across processes');
   redis?.on('error', (err) => console.warn('[infra] redis:', err.message));
   const cacheStore: CacheStore = redis ? createRedisCacheStore({ client: redis }) : createMemoryCacheStore();
-  const cache = createCache({ store: cacheStore, namespace: `${config.cache.keyPrefix}web` });
+  const cache = createCache({
+    store: cacheStore,
+    namespace: `${config.cache.keyPrefix}web`,
+    statsSink: cacheStatisticsTable(db),
+  });
   const flags = createStaticFeatureFlags({ defaultPlan: 'basic' });
   const limitStore: RateLimitStore = redis
     ? createRedisRateLimitStore({ client: redis })
@@ -86,8 +98,9 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
     rateLimiter,
     close() {
       closing ??= (async () => {
-        await Promise.allSettled([rateLimiter.close(), cache.close(), db.close()]);
-        await Promise.allSettled([limitStore.close(), cacheStore.close()]);
+        // Users first (they flush statistics and violations through the database), then what they used.
+        await Promise.allSettled([rateLimiter.close(), cache.close()]);
+        await Promise.allSettled([db.close(), limitStore.close(), cacheStore.close()]);
         await redis?.quit().catch(() => redis.disconnect());
       })();
       return closing;
@@ -104,7 +117,10 @@ export function getInfra(): Infra {
   if (!holder[KEY]) {
     const infra = buildInfra(process.env);
     holder[KEY] = infra;
-    const shutdown = () => void infra.close();
+    // Graceful stop: flush cache statistics and rate-limit violations, close connections, then exit.
+    // `next start` must run with NEXT_MANUAL_SIG_HANDLE=true (see package.json), or Next exits on its
+    // own SIGTERM handler before this flush completes.
+    const shutdown = () => void infra.close().finally(() => process.exit(0));
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   }

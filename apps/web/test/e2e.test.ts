@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LocalSupabase, startLocalSupabase } from '@mentora/db/testing';
 import { ensureBinary, getFreePort, type ManagedProcess, startProcess } from '@mentora/services';
+import { createClient } from '@supabase/supabase-js';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -34,6 +35,8 @@ beforeAll(async () => {
       PATH: process.env.PATH,
       MENTORA_ENV: 'test',
       NEXT_TELEMETRY_DISABLED: '1',
+      // As in package.json's start script: the app's own SIGTERM handler flushes, then exits.
+      NEXT_MANUAL_SIG_HANDLE: 'true',
       NEXT_PUBLIC_SUPABASE_URL: stack.url,
       NEXT_PUBLIC_SUPABASE_ANON_KEY: stack.anonKey,
       SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
@@ -73,6 +76,15 @@ describe('web app on the embedded stack', () => {
     expect(up.status).toBe(200);
   });
 
+  it('serves the plan table through the cache (chat/basic is 10 per minute, enterprise unlimited)', async () => {
+    const first = await (await fetch(`${baseUrl}/api/plans`)).json();
+    const second = await (await fetch(`${baseUrl}/api/plans`)).json();
+    expect(second).toEqual(first);
+    const byTier = Object.fromEntries(first.plans.map((p: { tier: string }) => [p.tier, p]));
+    expect(byTier.basic.limits.chat).toBe('10 per 1 m');
+    expect(byTier.enterprise.limits.chat).toBe('unlimited');
+  });
+
   it('renders the home page in Chromium and follows the health link', async () => {
     const executablePath = await ensureBinary('chromium', 'chromium');
     const browser = await chromium.launch({
@@ -98,5 +110,17 @@ describe('web app on the embedded stack', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  // Last: it stops the server. SIGTERM must flush what was buffered (here the cache statistics of the
+  // /api/plans requests above) before the process exits.
+  it('flushes cache statistics to cache_statistics on SIGTERM', async () => {
+    await web.stop();
+    const admin = createClient(stack.url, stack.serviceRoleKey, { auth: { persistSession: false } });
+    const { data, error } = await admin.from('cache_statistics').select('namespace, hits, misses');
+    expect(error).toBeNull();
+    const webRows = (data ?? []).filter((row) => row.namespace.endsWith('web'));
+    expect(webRows.reduce((n, row) => n + Number(row.hits), 0)).toBeGreaterThanOrEqual(1);
+    expect(webRows.reduce((n, row) => n + Number(row.misses), 0)).toBeGreaterThanOrEqual(1);
   });
 });
