@@ -26,6 +26,8 @@ export interface Infra {
   cache: Cache;
   flags: FeatureFlags;
   rateLimiter: RateLimiter;
+  /** Resolves once shared connections are up, or after `timeoutMs` (the app then starts degraded). */
+  ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,20 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
     cache,
     flags,
     rateLimiter,
+    async ready(timeoutMs = 5_000) {
+      if (!redis || redis.status === 'ready') return;
+      // With the offline queue off, commands sent before the first connect fail at once: wait for it,
+      // bounded, so the first requests don't see a healthy Redis as down.
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        redis.once('ready', done);
+      });
+    },
     close() {
       closing ??= (async () => {
         // Users first (they flush statistics and violations through the database), then what they used.

@@ -1,49 +1,19 @@
-// The built app (`next build` output, made by the build task this test depends on) served by the real
-// `next start`, against the embedded Supabase stack, driven over HTTP and in a real Chromium.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// The built app served by the real `next start` (memory cache and limits, the defaults), against the
+// embedded Supabase stack, driven over HTTP and in a real Chromium.
 import { type LocalSupabase, startLocalSupabase } from '@mentora/db/testing';
-import { ensureBinary, getFreePort, type ManagedProcess, startProcess } from '@mentora/services';
+import { ensureBinary, type ManagedProcess } from '@mentora/services';
 import { createClient } from '@supabase/supabase-js';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWeb } from './web-server.ts';
 
-const appDir = join(import.meta.dirname, '..');
 let stack: LocalSupabase;
 let web: ManagedProcess;
 let baseUrl: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(appDir, '.next', 'BUILD_ID')))
-    throw new Error('apps/web is not built: run `pnpm build` first');
   stack = await startLocalSupabase({ mode: 'embedded' });
-  const port = await getFreePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  web = await startProcess({
-    name: 'next-start',
-    command: process.execPath,
-    args: [
-      join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next'),
-      'start',
-      '--port',
-      String(port),
-      '--hostname',
-      '127.0.0.1',
-    ],
-    cwd: appDir,
-    env: {
-      PATH: process.env.PATH,
-      MENTORA_ENV: 'test',
-      NEXT_TELEMETRY_DISABLED: '1',
-      // As in package.json's start script: the app's own SIGTERM handler flushes, then exits.
-      NEXT_MANUAL_SIG_HANDLE: 'true',
-      NEXT_PUBLIC_SUPABASE_URL: stack.url,
-      NEXT_PUBLIC_SUPABASE_ANON_KEY: stack.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
-      SUPABASE_JWT_SECRET: stack.jwtSecret,
-    },
-    ready: async () => (await fetch(`${baseUrl}/`).catch(() => undefined))?.ok === true,
-  });
+  ({ baseUrl, process: web } = await startWeb(stack));
 });
 
 afterAll(async () => {

@@ -1,0 +1,44 @@
+// Serves the built app (`next build` output, made by the build task the tests depend on) with the real
+// `next start` on a free loopback port, configured for a given Supabase stack and extra environment.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalSupabase } from '@mentora/db/testing';
+import { getFreePort, type ManagedProcess, startProcess } from '@mentora/services';
+
+const appDir = join(import.meta.dirname, '..');
+
+export interface WebServer {
+  baseUrl: string;
+  process: ManagedProcess;
+}
+
+export async function startWeb(
+  stack: LocalSupabase,
+  extraEnv: Record<string, string> = {},
+): Promise<WebServer> {
+  if (!existsSync(join(appDir, '.next', 'BUILD_ID')))
+    throw new Error('apps/web is not built: run `pnpm build` first');
+  const port = await getFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const next = join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const proc = await startProcess({
+    name: 'next-start',
+    command: process.execPath,
+    args: [next, 'start', '--port', String(port), '--hostname', '127.0.0.1'],
+    cwd: appDir,
+    env: {
+      PATH: process.env.PATH,
+      MENTORA_ENV: 'test',
+      NEXT_TELEMETRY_DISABLED: '1',
+      // As in package.json's start script: the app's own SIGTERM handler flushes, then exits.
+      NEXT_MANUAL_SIG_HANDLE: 'true',
+      NEXT_PUBLIC_SUPABASE_URL: stack.url,
+      NEXT_PUBLIC_SUPABASE_ANON_KEY: stack.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+      SUPABASE_JWT_SECRET: stack.jwtSecret,
+      ...extraEnv,
+    },
+    ready: async () => (await fetch(`${baseUrl}/`).catch(() => undefined))?.ok === true,
+  });
+  return { baseUrl, process: proc };
+}
