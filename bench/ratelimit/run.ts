@@ -17,6 +17,8 @@ const OPS_PER_ROUND = Number(process.env.BENCH_OPS ?? 3_000);
 const BLOCKED_OPS = Number(process.env.BENCH_BLOCKED_OPS ?? 2_000_000);
 const BLOCKED_ROUNDS = 5;
 const HUGE = 1_000_000_000; // a limit the bench never reaches: every check is a full store round trip
+// Sliding limits up to 2^25 take the packed script (the one every real plan uses); HUGE takes the wide one.
+const NEVER_REACHED_SLIDING = 10_000_000;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -61,7 +63,15 @@ try {
     store,
     flags,
     keyPrefix: 'mentora',
-    plans: { basic: { rateLimits: { videoUpload: { limit: HUGE }, chat: { limit: HUGE } } } },
+    plans: {
+      basic: {
+        rateLimits: {
+          videoUpload: { limit: HUGE },
+          chat: { limit: NEVER_REACHED_SLIDING },
+          api: { limit: HUGE },
+        },
+      },
+    },
   });
   limiters.push(rl);
   // Same sliding script, but the window clock comes from this process instead of Redis TIME.
@@ -69,7 +79,7 @@ try {
     store: createRedisStore({ client, clock: Date.now }),
     flags,
     keyPrefix: 'mentora-local-clock',
-    plans: { basic: { rateLimits: { chat: { limit: HUGE } } } },
+    plans: { basic: { rateLimits: { chat: { limit: NEVER_REACHED_SLIDING } } } },
   });
   limiters.push(rlLocalClock);
   const variants: Record<string, () => Promise<unknown>> = {
@@ -81,6 +91,8 @@ try {
       rl.checkRateLimit('bench-user', 'chat', 'basic'),
     'checkRateLimit sliding window, process clock (`clock: Date.now`)': () =>
       rlLocalClock.checkRateLimit('bench-user', 'chat', 'basic'),
+    'checkRateLimit sliding window, limit > 2^25 (wide script)': () =>
+      rl.checkRateLimit('bench-user', 'api', 'basic'),
   };
   const names = Object.keys(variants);
   const samples = new Map<string, number[]>(names.map((n) => [n, []]));
@@ -106,6 +118,8 @@ try {
     };
   });
 
+  const loadAtChecksEnd = loadavg()[0] ?? 0;
+
   // --- Server-side script cost -----------------------------------------------------------------------------
   async function serverUsPerCall(fn: () => Promise<unknown>): Promise<number> {
     await admin.config('RESETSTAT');
@@ -116,6 +130,8 @@ try {
   const serverUs = {
     fixed: await serverUsPerCall(variants[names[0]!]!),
     sliding: await serverUsPerCall(variants[names[3]!]!),
+    slidingLocal: await serverUsPerCall(variants[names[4]!]!),
+    wide: await serverUsPerCall(variants[names[5]!]!),
   };
 
   // --- Blocked fast path ----------------------------------------------------------------------------------
@@ -160,6 +176,7 @@ try {
   const check = rows[1]!;
   const sliding = rows[3]!;
   const slidingLocal = rows[4]!;
+  const wide = rows[5]!;
   const fmt = (n: number, d = 2) => n.toFixed(d);
   const kops = (n: number) => `${Math.round(n).toLocaleString('en-US')}`;
   const report = `# @mentora/ratelimit benchmark
@@ -185,12 +202,22 @@ Target: a rate-limit check ≤ 1.10× raw \`consume\` time.
 - Fixed window — the same algorithm and script as the raw \`consume\`, so this is the wrapper's cost:
   **${fmt(check.perRoundRatio, 3)}×** (${check.perRoundRatio <= 1.1 ? 'met' : 'NOT met'}).
 - Sliding window (chat, auth, api): **${fmt(sliding.perRoundRatio, 3)}×** (${sliding.perRoundRatio <= 1.1 ? 'met' : 'NOT met'}); with the process clock
-  **${fmt(slidingLocal.perRoundRatio, 3)}×**. Still one round trip, but the script does more inside Redis than rate-limiter-flexible's
-  fixed-window INCR (server \`TIME\`, \`HMGET\` of both windows, \`HINCRBY\`; see \`INFO commandstats\` below). The
-  wrapper's own overhead is the same as for the fixed window.
+  **${fmt(slidingLocal.perRoundRatio, 3)}×**. One round trip; inside Redis the packed script (every limit up to 2^25, so
+  every catalog rule) admits a request in a window that already has a count with \`TIME\` and one \`HINCRBY\`
+  whose reply carries both windows' counts, and answers with one integer instead of a Lua table (see
+  packages/ratelimit/src/sliding-lua.ts). The wrapper's own overhead is the same as for the fixed window.
+- Sliding window with a limit above 2^25 (the wide script: \`TIME\`, \`HMGET\` of three fields, \`HINCRBY\`, a table
+  reply — the layout every sliding limit used before): **${fmt(wide.perRoundRatio, 3)}×**, for reference; no catalog rule
+  is that large.
 
-Server-side cost per EVALSHA (\`INFO commandstats\` usec_per_call, measured separately in this run):
-rate-limiter-flexible's fixed-window script ${fmt(serverUs.fixed)} µs, our sliding-window script ${fmt(serverUs.sliding)} µs.
+Server-side cost per EVALSHA (\`INFO commandstats\` usec_per_call, 10,000 calls each, measured separately in this
+run): rate-limiter-flexible's fixed-window script ${fmt(serverUs.fixed)} µs; our packed sliding-window script
+${fmt(serverUs.sliding)} µs with the Redis clock (\`TIME\`), ${fmt(serverUs.slidingLocal)} µs with the process clock; the wide
+script ${fmt(serverUs.wide)} µs. Per-script costs of the building blocks (an empty script, one \`redis.call\`, a table
+reply) can be measured with \`node ratelimit/lua-variants.ts\` in bench/.
+
+1-minute load average: ${loadAtStart.toFixed(2)} when the run started, ${loadAtChecksEnd.toFixed(2)} after the check rounds
+(a 2-core machine shared with other work; ratios are paired within rounds for that reason).
 
 ## Blocked identity (fast path)
 

@@ -14,12 +14,14 @@ export {
   type MemoryStoreOptions,
 } from './memory-store.ts';
 export { buildRuleTable, type RuleTable, windowLabel } from './rules.ts';
+export { type SlidingDecision, type SlidingState, slidingWindowDecide } from './sliding.ts';
 export {
+  decodeSlidingReply,
+  SLIDING_PACKED_LIMIT_MAX,
   SLIDING_WINDOW_LUA,
-  type SlidingDecision,
-  type SlidingState,
-  slidingWindowDecide,
-} from './sliding.ts';
+  SLIDING_WINDOW_WIDE_LUA,
+  type SlidingReply,
+} from './sliding-lua.ts';
 export { type SlidingRes, SlidingWindowMemory, type SlidingWindowMemoryOptions } from './sliding-memory.ts';
 export type {
   CheckOptions,

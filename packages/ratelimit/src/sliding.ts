@@ -21,7 +21,7 @@
  * Both vanish for uniform traffic, where the admitted rate converges to limit / D.
  *
  * This module is the reference implementation: the memory store runs it directly and the Redis Lua
- * script below mirrors it line by line (the tests check both against the same cases).
+ * scripts in sliding-lua.ts take the same decisions (the tests check them against it step by step).
  */
 
 export interface SlidingState {
@@ -108,68 +108,3 @@ export function slidingWindowDecide(
     ttlMs: 2 * D - e,
   };
 }
-
-/**
- * The same decision as one atomic Redis script over one hash key {w, c, p}.
- * KEYS[1] = hash; ARGV = cost, windowMs, limit, nowMs ('' = use the Redis server clock, so all
- * processes agree on window boundaries whatever their own clocks say).
- * Returns {consumed, msBeforeNext, msBeforeAny, allowed (1/0)}.
- *
- * Kept lean because it runs on every check: within a window an admitted request is one HINCRBY; only
- * the first write of a window rewrites the three fields and sets the TTL (to the end of the next window,
- * after which the state is irrelevant — so later writes never need to extend it).
- */
-export const SLIDING_WINDOW_LUA = `
-local cost = tonumber(ARGV[1])
-local D = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-if now == nil then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local w = math.floor(now / D)
-local e = now - w * D
-local c = 0
-local p = 0
-local roll = true
-local s = redis.call('HMGET', KEYS[1], 'w', 'c', 'p')
-local sw = tonumber(s[1])
-if sw ~= nil then
-  if sw == w then
-    c = tonumber(s[2]) or 0
-    p = tonumber(s[3]) or 0
-    roll = false
-  elseif sw == w - 1 then
-    p = tonumber(s[2]) or 0
-  elseif sw > w then
-    w = sw
-    e = 0
-    c = tonumber(s[2]) or 0
-    p = tonumber(s[3]) or 0
-    roll = false
-  end
-end
-local weighted = p * (D - e)
-if (c + cost) * D + weighted <= limit * D then
-  c = c + cost
-  if roll then
-    redis.call('HSET', KEYS[1], 'w', w, 'c', c, 'p', p)
-    redis.call('PEXPIRE', KEYS[1], 2 * D - e)
-  else
-    redis.call('HINCRBY', KEYS[1], 'c', cost)
-  end
-  return {math.ceil((c * D + weighted) / D), D - e, 0, 1}
-end
-local waits = {0, 0}
-for i, k in ipairs({cost, 1}) do
-  if k > limit then
-    waits[i] = 2 * D - e
-  elseif c + k <= limit then
-    if p > 0 then waits[i] = math.max(0, D - math.floor(((limit - c - k) * D) / p) - e) end
-  else
-    waits[i] = D - e + D - math.floor(((limit - k) * D) / c)
-  end
-end
-return {math.ceil(((c + cost) * D + weighted) / D), math.max(1, waits[1]), waits[2], 0}
-`;

@@ -1,5 +1,10 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { SLIDING_WINDOW_LUA } from '../sliding.ts';
+import {
+  decodeSlidingReply,
+  SLIDING_PACKED_LIMIT_MAX,
+  SLIDING_WINDOW_LUA,
+  SLIDING_WINDOW_WIDE_LUA,
+} from '../sliding-lua.ts';
 import { toRateLimiterRes } from '../sliding-memory.ts';
 import type { InsuranceLimiter, StoreHealth } from '../types.ts';
 
@@ -78,24 +83,39 @@ export interface SlidingWindowRedisOptions extends RedisLimiterOptions {
 }
 
 const COMMAND = 'mentoraSlidingWindow';
+const WIDE_COMMAND = 'mentoraSlidingWindowWide';
 
 /**
- * Sliding window (see ../sliding.ts) as a rate-limiter-flexible store limiter: our Lua script replaces its
- * INCR script, and everything else — insurance limiter, readiness check, error handling — is its own.
- * The script is registered with ioredis `defineCommand`, which sends EVALSHA and falls back to EVAL on
- * NOSCRIPT, so it survives SCRIPT FLUSH and a restarted (empty) server. One key per identity, so it is
- * Redis Cluster safe without hash tags.
+ * Sliding window (see ../sliding.ts and ../sliding-lua.ts) as a rate-limiter-flexible store limiter: our Lua
+ * script replaces its INCR script, and everything else — insurance limiter, readiness check, error
+ * handling — is its own. The scripts are registered with ioredis `defineCommand`, which sends EVALSHA and
+ * falls back to EVAL on NOSCRIPT, so they survive SCRIPT FLUSH and a restarted (empty) server. One key per
+ * identity, so it is Redis Cluster safe without hash tags.
+ *
+ * Limits above SLIDING_PACKED_LIMIT_MAX use the wide script (three fields instead of one packed field);
+ * their keys get a `:wide` suffix so a limit changed across that bound never reads the other layout.
  */
 export class SlidingWindowRedis extends RateLimiterRedis {
   readonly #health: StoreHealth;
   readonly #clock: (() => number) | undefined;
+  readonly #command: string;
+  // Script arguments fixed for this limiter, as the strings ioredis would otherwise build on every call.
+  readonly #windowMs: string;
+  readonly #limit: string;
 
   constructor(options: SlidingWindowRedisOptions) {
-    super(rlfOptions(options));
+    const wide = options.points > SLIDING_PACKED_LIMIT_MAX;
+    super(rlfOptions(wide ? { ...options, keyPrefix: `${options.keyPrefix}:wide` } : options));
     this.#health = options.health;
     this.#clock = options.clock;
+    this.#command = wide ? WIDE_COMMAND : COMMAND;
+    this.#windowMs = String(options.duration * 1000);
+    this.#limit = String(options.points);
     const client = (this as unknown as { client: { defineCommand(n: string, d: object): void } }).client;
-    client.defineCommand(COMMAND, { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
+    client.defineCommand(this.#command, {
+      numberOfKeys: 1,
+      lua: wide ? SLIDING_WINDOW_WIDE_LUA : SLIDING_WINDOW_LUA,
+    });
   }
 
   async _upsert(rlKey: string, points: number, _msDuration: number, forceExpire = false): Promise<unknown> {
@@ -104,12 +124,12 @@ export class SlidingWindowRedis extends RateLimiterRedis {
     const client = (this as unknown as { client: Record<string, (...a: unknown[]) => Promise<unknown>> })
       .client;
     const now = this.#clock === undefined ? '' : String(this.#clock());
-    return client[COMMAND]!(rlKey, points, this.duration * 1000, this.points, now);
+    return client[this.#command]!(rlKey, points, this.#windowMs, this.#limit, now);
   }
 
   _getRateLimiterRes(_rlKey: string, _changedPoints: number, result: unknown): RateLimiterRes {
-    const [consumed, msBeforeNext, msBeforeAny] = result as [number, number, number, number];
-    return toRateLimiterRes(this.points, Number(consumed), Number(msBeforeNext), Number(msBeforeAny));
+    const reply = decodeSlidingReply(result, this.points);
+    return toRateLimiterRes(this.points, reply.consumed, reply.msBeforeNext, reply.msBeforeAny);
   }
 
   override get(): Promise<RateLimiterRes | null> {
