@@ -128,6 +128,11 @@ export class SlidingWindowRedis extends RateLimiterRedis {
   }
 
   _getRateLimiterRes(_rlKey: string, _changedPoints: number, result: unknown): RateLimiterRes {
+    if (typeof result === 'number') {
+      // Every admitted check lands here: decodeSlidingReply's integer case, inline to skip its object.
+      const consumed = result % (this.points + 1);
+      return toRateLimiterRes(this.points, consumed, (result - consumed) / (this.points + 1), 0);
+    }
     const reply = decodeSlidingReply(result, this.points);
     return toRateLimiterRes(this.points, reply.consumed, reply.msBeforeNext, reply.msBeforeAny);
   }
