@@ -18,8 +18,10 @@
  *     the next window, after which the state is irrelevant (so later writes never extend it). If the old
  *     field is a *later* window the clock went back: as the reference does, stay in that window and
  *     assume it just started, which can only be stricter.
- * Packing is exact while p × 2^26 + c < 2^53 (Lua numbers are doubles): c never exceeds 2 × limit (an
- * admitted count ≤ limit plus a cost ≤ limit about to be taken back) and p ≤ limit, so limits up to 2^25.
+ * Packing is exact while c < 2^26 (else a carry lands in p) and p × 2^26 + c < 2^53 (Lua numbers are
+ * doubles): c reaches 2 × limit (an admitted count ≤ limit plus a cost ≤ limit about to be taken back) and
+ * p ≤ limit, so limits up to 2^25 − 1 — at exactly 2^25 a full window plus a cost of 2^25 would read as
+ * p + 1, c = 0 and be admitted.
  * The reply of an admitted request is (D − e) × (limit + 1) + consumed when that fits in 2^53 (decoded by
  * decodeSlidingReply), else {consumed, D − e}; a denial replies {consumed, msBeforeNext, msBeforeAny, 0}.
  */
@@ -109,8 +111,8 @@ end
 return {math.ceil(((c + cost) * D + weighted) / D), math.max(1, waits[1]), waits[2], 0}
 `;
 
-/** Largest limit SLIDING_WINDOW_LUA's packed counts hold exactly; larger ones use the wide script. */
-export const SLIDING_PACKED_LIMIT_MAX = 2 ** 25;
+/** Largest limit SLIDING_WINDOW_LUA's packed counts hold exactly (2 × limit < 2^26); larger ones use the wide script. */
+export const SLIDING_PACKED_LIMIT_MAX = 2 ** 25 - 1;
 
 /** One decoded reply of either script. */
 export interface SlidingReply {

@@ -131,6 +131,20 @@ describe('packed sliding window layout', () => {
     expect(ttl).toBeLessThanOrEqual(2 * D - 10);
   });
 
+  it('holds 2 × SLIDING_PACKED_LIMIT_MAX in one field: a full window plus a cost of limit is denied', async () => {
+    const key = 'lua:packed-max';
+    const D = 60_000;
+    const limit = SLIDING_PACKED_LIMIT_MAX;
+    const start = (Math.floor(Date.now() / D) + 1) * D;
+    expect(outcome(await redis.eval(SLIDING_WINDOW_LUA, 1, key, limit, D, limit, start))).toBe('admitted');
+    const denied = await redis.eval(SLIDING_WINDOW_LUA, 1, key, limit, D, limit, start + 1);
+    expect(outcome(denied)).toBe('denied');
+    expect(decodeSlidingReply(denied, limit).consumed).toBe(2 * limit);
+    // The count is intact: the previous window's count (p) did not absorb a carry out of c.
+    expect(await redis.hgetall(key)).toEqual({ [String(start / D)]: String(limit) });
+    expect(outcome(await redis.eval(SLIDING_WINDOW_LUA, 1, key, 1, D, limit, start + 2))).toBe('denied');
+  });
+
   it('replaces the fields an older version of the script left in the same key', async () => {
     const key = 'lua:legacy';
     await redis.hset(key, 'w', 1, 'c', 3, 'p', 0);

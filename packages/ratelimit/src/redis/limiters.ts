@@ -92,7 +92,7 @@ const WIDE_COMMAND = 'mentoraSlidingWindowWide';
  * falls back to EVAL on NOSCRIPT, so they survive SCRIPT FLUSH and a restarted (empty) server. One key per
  * identity, so it is Redis Cluster safe without hash tags.
  *
- * Limits above SLIDING_PACKED_LIMIT_MAX use the wide script (three fields instead of one packed field);
+ * Limits above SLIDING_PACKED_LIMIT_MAX (2^25 − 1) use the wide script (three fields instead of one packed field);
  * their keys get a `:wide` suffix so a limit changed across that bound never reads the other layout.
  */
 export class SlidingWindowRedis extends RateLimiterRedis {
