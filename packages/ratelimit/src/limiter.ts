@@ -55,6 +55,10 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
   const fallbackPlan = options.fallbackPlan ?? 'basic';
   const blockInMemory = options.blockInMemory ?? true;
   const clock = options.clock ?? Date.now;
+  const flagsTimeoutMs = options.flagsTimeoutMs ?? 1000;
+  if (!(Number.isFinite(flagsTimeoutMs) && flagsTimeoutMs > 0)) {
+    throw new ConfigError(`flagsTimeoutMs must be a positive number, got ${flagsTimeoutMs}`);
+  }
   const insurance = options.insurance ?? true;
   const processes = typeof insurance === 'object' ? (insurance.processes ?? 1) : 1;
   if (!(Number.isSafeInteger(processes) && processes > 0)) {
@@ -153,12 +157,30 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
     return entry;
   }
 
+  // A flags provider that never answers (a hung database behind it) must not hang every check.
+  function planWithin(userId: string): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ServiceUnavailableError('Feature flags did not resolve a plan in time', {
+              service: 'feature-flags',
+              context: { timeoutMs: flagsTimeoutMs },
+            }),
+          ),
+        flagsTimeoutMs,
+      );
+    });
+    return Promise.race([flags.getUserPlan(userId), timeout]).finally(() => clearTimeout(timer));
+  }
+
   async function resolvePlan(identity: RateLimitIdentity): Promise<PlanTier> {
     const userId = identityUserId(identity);
     if (userId === undefined) return anonymousPlan;
     let plan: unknown;
     try {
-      plan = await flags.getUserPlan(userId);
+      plan = await planWithin(userId);
     } catch (error) {
       // A flags outage must not fail every request: the most restrictive default applies meanwhile.
       throttled('warn', 'flags-error', 'feature flags failed to resolve a plan; using the fallback plan', {

@@ -165,8 +165,13 @@ export interface CreateRateLimiterOptions {
    * default Date.now). Pass the same fake clock to the store to simulate time in tests.
    */
   clock?: () => number;
-  /** Plan used when `flags.getUserPlan` fails or answers an unknown plan (default 'basic'). */
+  /** Plan used when `flags.getUserPlan` fails, times out or answers an unknown plan (default 'basic'). */
   fallbackPlan?: PlanTier;
+  /**
+   * How long `flags.getUserPlan` may take before `fallbackPlan` applies (ms, default 1000): a hung flags
+   * provider must not hang every rate-limited request.
+   */
+  flagsTimeoutMs?: number;
 }
 
 export type PlanCatalogOverride = Partial<

@@ -45,6 +45,33 @@ describe('plan resolution', () => {
     await rl.close();
   });
 
+  it('falls back to the fallback plan when the flags never answer (the check is bounded)', async () => {
+    const { logger, lines } = recordingLogger();
+    let asked = 0;
+    const hung: FeatureFlags = {
+      getUserPlan: () => {
+        asked++;
+        return new Promise(() => {}); // a provider whose database never answers
+      },
+      isEnabled: async () => false,
+    };
+    const rl = createRateLimiter({ store: createMemoryStore(), flags: hung, logger, flagsTimeoutMs: 20 });
+    // Without a bound these never settle and the test fails on its own (hang-guard) timeout.
+    const results = await Promise.all([rl.checkRateLimit('u', 'chat'), rl.checkRateLimit('v', 'chat')]);
+    expect(results.map((r) => [r.allowed, r.limit, r.rule.plan])).toEqual([
+      [true, 10, 'basic'],
+      [true, 10, 'basic'],
+    ]);
+    expect(asked).toBe(2);
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'feature flags failed to resolve a plan; using the fallback plan',
+    ]);
+    expect(() => createRateLimiter({ store: createMemoryStore(), flags: hung, flagsTimeoutMs: 0 })).toThrow(
+      ConfigError,
+    );
+    await rl.close();
+  }, 10_000);
+
   it('says the memory store is not shared across processes', async () => {
     const { logger, lines } = recordingLogger();
     const rl = createRateLimiter({ store: createMemoryStore(), flags: createStaticFeatureFlags(), logger });
