@@ -118,6 +118,8 @@ export interface Cache {
 }
 
 const NAMESPACE_RE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
+/** Between namespace and key in a stored key: a character NAMESPACE_RE never allows. */
+const NAMESPACE_SEPARATOR = '|';
 const MISS: unique symbol = Symbol('miss');
 /** Version keys and leases live outside every namespace (a namespace cannot contain `~`). */
 const VERSION_PREFIX = '~tagv:';
@@ -198,7 +200,10 @@ class CacheImpl implements Cache {
     }
     this.namespace = options.namespace;
     this.store = options.store;
-    this.prefix = `${options.namespace}:`;
+    // `|` cannot occur in a namespace, so no namespace's prefix is a prefix of another's: with `:`,
+    // namespace `a` + key `b:x` and namespace `a:b` + key `x` were one Redis key, and `a`'s
+    // deletePattern('*') (`a:*`) deleted every key of `a:b`.
+    this.prefix = `${options.namespace}${NAMESPACE_SEPARATOR}`;
     this.codec =
       options.codec ??
       createJsonCodec(options.maxValueBytes === undefined ? {} : { maxBytes: options.maxValueBytes });

@@ -132,6 +132,20 @@ export function describeCacheContract(name: string, makeStore: () => Promise<Sto
       expect(await c.get('k')).toBeNull();
     });
 
+    it('keeps namespaces apart when one namespace extends another with ":"', async () => {
+      const base = uniqueNamespace('iso');
+      const outer = cache({ namespace: base });
+      const inner = cache({ namespace: `${base}:web` });
+      await inner.set('x', 'inner', 300);
+      // Same text once prefixed ("<base>:web:x"), but another namespace's entry.
+      expect(await outer.get('web:x')).toBeNull();
+      await outer.set('web:x', 'outer', 300);
+      expect(await inner.get('x')).toBe('inner');
+      // A pattern delete in one namespace never reaches into another.
+      expect(await outer.deletePattern('*')).toBe(1);
+      expect(await inner.get('x')).toBe('inner');
+    });
+
     it('reports health with a latency', async () => {
       const result = await cache().healthCheck();
       expect(result.healthy).toBe(true);

@@ -150,7 +150,7 @@ describe('Redis faults', () => {
     const raw = new Redis(redis.url);
     try {
       await Promise.all([a.ready(), b.ready()]);
-      await raw.set(`${ns}:k`, JSON.stringify('before'));
+      await raw.set(`${ns}|k`, JSON.stringify('before'));
       expect(await b.get('k')).toBe('before');
       expect(await b.get('k')).toBe('before');
       expect(b.stats().l1Hits).toBe(1); // held in b's L1
@@ -166,7 +166,7 @@ describe('Redis faults', () => {
       raw.disconnect();
       const raw2 = new Redis(redis.url);
       // Written behind the caches' backs (no invalidation message): only a cleared L1 can see it.
-      await raw2.set(`${ns}:k`, JSON.stringify('after'));
+      await raw2.set(`${ns}|k`, JSON.stringify('after'));
       raw2.disconnect();
       const errorsBefore = b.stats().errors;
       expect(await b.get('k')).toBe('after');

@@ -53,8 +53,8 @@ describe('Redis store specifics', () => {
     const cache = createCache({ store, namespace: ns, logger: captureLogger() });
     await cache.set('forever', 'x', CacheTTL.PERMANENT);
     await cache.set('minute', 'x', CacheTTL.SHORT);
-    expect(await raw.pttl(`${ns}:forever`)).toBe(-1);
-    const pttl = await raw.pttl(`${ns}:minute`);
+    expect(await raw.pttl(`${ns}|forever`)).toBe(-1);
+    const pttl = await raw.pttl(`${ns}|minute`);
     expect(pttl).toBeGreaterThan(50_000);
     expect(pttl).toBeLessThanOrEqual(60_000);
     await cache.close();
