@@ -163,6 +163,18 @@ function errorMessage(err: unknown): string {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** One in-process compute of a key, shared by every caller that asks while it runs. */
+interface Flight {
+  promise: Promise<unknown>;
+  tag: string | undefined;
+  /**
+   * Set when the key was invalidated (set, delete, deletePattern, tag, or a remote message) while the
+   * compute ran: its value may be from before that write, so it is not stored, and later callers no
+   * longer join this flight.
+   */
+  superseded: boolean;
+}
+
 class CacheImpl implements Cache {
   readonly namespace: string;
   private readonly store: CacheStore;
@@ -177,7 +189,7 @@ class CacheImpl implements Cache {
   private readonly leaseMaxPollMs: number;
   private readonly onInvalidation: ((event: InvalidationEvent) => void) | undefined;
   private readonly counters = new Counters();
-  private readonly flights = new Map<string, Promise<unknown>>();
+  private readonly flights = new Map<string, Flight>();
   private readonly id = randomUUID();
   private readonly flusher: StatsFlusher | undefined;
   private readonly statsTimer: ReturnType<typeof setInterval> | undefined;
@@ -347,7 +359,7 @@ class CacheImpl implements Cache {
       }
     }
     const inflight = this.flights.get(key);
-    if (inflight !== undefined) return inflight as Promise<T>;
+    if (inflight !== undefined) return inflight.promise as Promise<T>;
     let ttlMs: number;
     try {
       ttlMs = ttlSecondsToMs(ttlSeconds ?? this.defaultTtlSeconds);
@@ -358,6 +370,7 @@ class CacheImpl implements Cache {
     const epoch = this.epoch;
     const fk = this.prefix + key;
     const tag = tagOfKey(key);
+    const f: Flight = { promise: undefined as unknown as Promise<unknown>, tag, superseded: false };
     let flight: Promise<T>;
     if (tag === undefined) {
       // Unscoped: one GET and one `then`; only a miss enters the async compute path. The handlers run
@@ -367,22 +380,23 @@ class CacheImpl implements Cache {
           if (payload !== null) {
             const value = this.decodeHit(key, payload, undefined, epoch);
             if (value !== MISS) {
-              this.flights.delete(key);
+              this.endFlight(key, f);
               return value as T;
             }
           }
-          return this.afterMiss(key, fk, undefined, compute, ttlMs, lease, null, true, epoch);
+          return this.afterMiss(key, fk, undefined, compute, ttlMs, lease, null, true, epoch, f);
         },
         (err: unknown) => {
           // Fail open: compute, and do not try to store (the store just failed; don't wait on it twice).
           this.failed('get', err);
-          return this.afterMiss(key, fk, undefined, compute, ttlMs, lease, null, false, epoch);
+          return this.afterMiss(key, fk, undefined, compute, ttlMs, lease, null, false, epoch, f);
         },
       );
     } else {
-      flight = this.loadScoped(key, fk, tag, compute, ttlMs, lease, epoch);
+      flight = this.loadScoped(key, fk, tag, compute, ttlMs, lease, epoch, f);
     }
-    this.flights.set(key, flight);
+    f.promise = flight;
+    this.flights.set(key, f);
     return flight;
   }
 
@@ -399,6 +413,7 @@ class CacheImpl implements Cache {
     ttlMs: number,
     lease: boolean,
     epoch: number,
+    f: Flight,
   ): Promise<T> {
     let version = '0';
     let storeUp = true;
@@ -409,7 +424,7 @@ class CacheImpl implements Cache {
       if (payload !== null) {
         const value = this.decodeHit(key, payload, tag, epoch);
         if (value !== MISS) {
-          this.flights.delete(key);
+          this.endFlight(key, f);
           return value as T;
         }
       }
@@ -417,7 +432,7 @@ class CacheImpl implements Cache {
       storeUp = false;
       this.failed('get', err);
     }
-    return this.afterMiss(key, fk, tag, compute, ttlMs, lease, version, storeUp, epoch);
+    return this.afterMiss(key, fk, tag, compute, ttlMs, lease, version, storeUp, epoch, f);
   }
 
   private async afterMiss<T>(
@@ -430,12 +445,42 @@ class CacheImpl implements Cache {
     version: string | null,
     storeUp: boolean,
     epoch: number,
+    f: Flight,
   ): Promise<T> {
     try {
       this.counters.misses++;
-      if (lease && storeUp) return await this.computeWithLease(key, fk, tag, compute, ttlMs, version, epoch);
-      return await this.computeAndStore(key, fk, tag, compute, ttlMs, version, storeUp, epoch);
+      if (lease && storeUp)
+        return await this.computeWithLease(key, fk, tag, compute, ttlMs, version, epoch, f);
+      return await this.computeAndStore(key, fk, tag, compute, ttlMs, version, storeUp, epoch, f);
     } finally {
+      this.endFlight(key, f);
+    }
+  }
+
+  /** Removes a finished flight, unless an invalidation already replaced it with a newer one. */
+  private endFlight(key: string, f: Flight): void {
+    if (this.flights.get(key) === f) this.flights.delete(key);
+  }
+
+  /**
+   * Called synchronously before an invalidating write is sent: running computes of the matching keys
+   * may hold pre-write data, so they must not store it (their write, if already sent, lands first on the
+   * key's connection and is overwritten), and callers from now on start a fresh compute.
+   */
+  private supersedeFlights(match: (key: string, f: Flight) => boolean): void {
+    if (this.flights.size === 0) return;
+    for (const [key, f] of this.flights) {
+      if (match(key, f)) {
+        f.superseded = true;
+        this.flights.delete(key);
+      }
+    }
+  }
+
+  private supersedeFlight(key: string): void {
+    const f = this.flights.get(key);
+    if (f !== undefined) {
+      f.superseded = true;
       this.flights.delete(key);
     }
   }
@@ -449,11 +494,12 @@ class CacheImpl implements Cache {
     version: string | null,
     storeUp: boolean,
     epoch: number,
+    f: Flight,
   ): Promise<T> {
     this.counters.computes++;
     const value = await compute();
-    if (storeUp) await this.storeComputed(fk, tag, value, ttlMs, version);
-    if (this.l1 !== undefined && epoch === this.epoch) this.l1.set(key, value, ttlMs, tag);
+    if (storeUp) await this.storeComputed(fk, tag, value, ttlMs, version, f);
+    if (this.l1 !== undefined && epoch === this.epoch && !f.superseded) this.l1.set(key, value, ttlMs, tag);
     return value;
   }
 
@@ -464,7 +510,9 @@ class CacheImpl implements Cache {
     value: unknown,
     ttlMs: number,
     version: string | null,
+    f: Flight,
   ): Promise<void> {
+    if (f.superseded) return;
     let text: string;
     try {
       text = this.codec.encode(value);
@@ -478,6 +526,7 @@ class CacheImpl implements Cache {
       });
       return;
     }
+    if (f.superseded) return;
     this.counters.sets++;
     try {
       if (tag === undefined) await this.store.set(fk, text, ttlMs);
@@ -495,6 +544,7 @@ class CacheImpl implements Cache {
     ttlMs: number,
     version: string | null,
     epoch: number,
+    f: Flight,
   ): Promise<T> {
     const lockKey = LOCK_PREFIX + fk;
     const token = randomUUID();
@@ -540,7 +590,7 @@ class CacheImpl implements Cache {
         storeUp = false;
         this.failed('lease', err);
       }
-      return await this.computeAndStore(key, fk, tag, compute, ttlMs, version, storeUp, epoch);
+      return await this.computeAndStore(key, fk, tag, compute, ttlMs, version, storeUp, epoch, f);
     } finally {
       if (held) {
         try {
@@ -574,6 +624,7 @@ class CacheImpl implements Cache {
     this.counters.sets++;
     const fk = this.prefix + key;
     const tag = tagOfKey(key);
+    this.supersedeFlight(key);
     let ok = true;
     try {
       if (tag === undefined) await this.store.set(fk, text, ttlMs);
@@ -590,6 +641,7 @@ class CacheImpl implements Cache {
 
   async delete(key: string): Promise<boolean> {
     this.counters.deletes++;
+    this.supersedeFlight(key);
     let existed: boolean;
     try {
       existed = await this.store.delete(this.prefix + key);
@@ -628,6 +680,8 @@ class CacheImpl implements Cache {
       });
     }
     this.counters.deletes++;
+    const re = globToRegExp(pattern);
+    this.supersedeFlights((key) => re.test(key));
     let count: number;
     try {
       count = await this.store.deletePattern(escapeGlob(this.prefix) + pattern);
@@ -636,7 +690,7 @@ class CacheImpl implements Cache {
       throw err;
     } finally {
       this.epoch++;
-      this.l1?.deleteMatching(globToRegExp(pattern));
+      this.l1?.deleteMatching(re);
     }
     this.announce({ o: this.id, k: 'pattern', n: this.namespace, v: pattern });
     return count;
@@ -650,6 +704,7 @@ class CacheImpl implements Cache {
     for (const tag of tags) validateTag(tag);
     if (tags.length === 0) return;
     this.counters.deletes++;
+    this.supersedeFlights((_key, f) => f.tag !== undefined && tags.includes(f.tag));
     try {
       // One INCR per tag: each is a single-key command, so a Cluster routes each to its own slot.
       await Promise.all(tags.map((tag) => this.store.bumpVersion(versionKeyOf(tag))));
@@ -682,6 +737,7 @@ class CacheImpl implements Cache {
       // Messages may have been lost while the subscriber was away: forget everything.
       this.epoch++;
       l1.clear();
+      this.supersedeFlights(() => true);
       this.onInvalidation?.({ kind: 'reset' });
       return;
     }
@@ -694,15 +750,20 @@ class CacheImpl implements Cache {
     if (m.o === this.id) return;
     let event: InvalidationEvent;
     if (m.k === 'tags' && Array.isArray(m.v)) {
-      l1.deleteTags(m.v);
-      event = { kind: 'tags', tags: m.v };
+      const tags = m.v;
+      l1.deleteTags(tags);
+      this.supersedeFlights((_key, f) => f.tag !== undefined && tags.includes(f.tag));
+      event = { kind: 'tags', tags };
     } else if (m.n !== this.namespace || typeof m.v !== 'string') {
       return;
     } else if (m.k === 'key') {
       l1.delete(m.v);
+      this.supersedeFlight(m.v);
       event = { kind: 'key', namespace: m.n, key: m.v };
     } else if (m.k === 'pattern') {
-      l1.deleteMatching(globToRegExp(m.v));
+      const re = globToRegExp(m.v);
+      l1.deleteMatching(re);
+      this.supersedeFlights((key) => re.test(key));
       event = { kind: 'pattern', namespace: m.n, pattern: m.v };
     } else {
       return;

@@ -192,6 +192,38 @@ export function describeCacheContract(name: string, makeStore: () => Promise<Sto
       expect(await c.getOrCompute('flaky', async () => 'ok', 60)).toBe('ok');
     });
 
+    for (const op of ['delete', 'set', 'deletePattern', 'invalidateTag'] as const) {
+      it(`a ${op} during a compute keeps the computed value out of the store; later callers compute afresh`, async () => {
+        const c = cache();
+        const keys = op === 'invalidateTag' ? [CacheKeys.video('race')] : ['race', CacheKeys.video('race')];
+        for (const key of keys) {
+          const started = deferred();
+          const release = deferred();
+          const first = c.getOrCompute(
+            key,
+            async () => {
+              started.resolve();
+              await release.promise;
+              return 'stale'; // read before the write below
+            },
+            300,
+          );
+          await started.promise;
+          if (op === 'delete') await c.delete(key);
+          else if (op === 'set') await c.set(key, 'written', 300);
+          else if (op === 'deletePattern') await c.deletePattern('*');
+          else await c.invalidateTag(CacheTags.video('race'));
+          // Asked after the invalidation: must not be handed the flight that started before it.
+          const second = c.getOrCompute(key, async () => 'fresh', 300);
+          release.resolve();
+          expect(await first).toBe('stale'); // its own caller still gets an answer
+          const expected = op === 'set' ? 'written' : 'fresh';
+          expect(await second).toBe(expected);
+          expect(await c.get(key)).toBe(expected);
+        }
+      });
+    }
+
     it('with a lease, computes once across two processes', async () => {
       const ns = uniqueNamespace('lease');
       const a = cache({ namespace: ns, lease: { waitMs: 30_000 } });
