@@ -181,7 +181,8 @@ class CacheImpl implements Cache {
   private readonly prefix: string;
   private readonly codec: CacheCodec;
   private readonly logger: CacheLogger;
-  private readonly l1: L1Cache | undefined;
+  /** Dropped on close(): once unsubscribed, an L1 could no longer hear invalidations. */
+  private l1: L1Cache | undefined;
   private readonly broadcastSets: boolean;
   private readonly defaultTtlSeconds: number;
   private readonly leaseTtlMs: number;
@@ -802,6 +803,10 @@ class CacheImpl implements Cache {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Calls after close still work (shutdown races with late requests), but straight from the store:
+    // an L1 that stops hearing other instances' invalidations would serve stale values.
+    this.l1?.clear();
+    this.l1 = undefined;
     if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
     const unsubscribe = await this.subscription;
     if (unsubscribe) {
@@ -811,7 +816,6 @@ class CacheImpl implements Cache {
         this.failed('unsubscribe', err);
       }
     }
-    this.l1?.clear();
     await this.flushStats();
   }
 

@@ -473,6 +473,21 @@ export function describeCacheContract(name: string, makeStore: () => Promise<Sto
       expect(await b.get('video:1')).toBeNull();
     });
 
+    it('after close, an instance stops serving from its L1 (it no longer hears invalidations)', async () => {
+      const ns = uniqueNamespace('l1closed');
+      const l1 = { maxEntries: 100, ttlMs: 600_000 };
+      const a = cache({ namespace: ns, l1 });
+      const b = cache({ namespace: ns, l1 }, true);
+      await Promise.all([a.ready(), b.ready()]);
+      await b.set('k', 'v1', 300);
+      await a.close(); // unsubscribed from now on
+      expect(await a.get('k')).toBe('v1');
+      expect(await a.get('k')).toBe('v1');
+      await b.set('k', 'v2', 300); // announced, but a cannot hear it any more
+      expect(await a.get('k')).toBe('v2');
+      expect(await a.getOrCompute('k', () => 'computed', 300)).toBe('v2');
+    });
+
     it('L1 serves hits from memory and never outlives the entry TTL it was given', async () => {
       const c = cache({ l1: { maxEntries: 10, ttlMs: 60_000 } });
       expect(await c.getOrCompute('k', async () => 'v', 0.05)).toBe('v');
