@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationError } from '@mentora/errors';
+import { ServiceUnavailableError, ValidationError } from '@mentora/errors';
 import { CALLER_BUG } from './caller-bug.js';
 import { type CacheCodec, createJsonCodec } from './codec.js';
 import { globToRegExp } from './glob.js';
@@ -60,6 +60,12 @@ export interface CreateCacheOptions {
   defaultTtlSeconds?: number;
   /** Defaults of the cross-process lease used by `getOrCompute(..., { lease: true })`. */
   lease?: LeaseOptions;
+  /**
+   * How long `getOrCompute` waits for a compute before its callers get `CACHE_COMPUTE_TIMEOUT` and the key
+   * is free for a fresh compute (a compute that never settles would otherwise hold the key, and every
+   * later caller, for the life of the process). `Infinity` waits forever. Default 60,000 ms.
+   */
+  computeTimeoutMs?: number;
   /** Called after a remote invalidation (or a reset) has been applied to this cache's L1. */
   onInvalidation?: (event: InvalidationEvent) => void;
 }
@@ -188,6 +194,7 @@ class CacheImpl implements Cache {
   private readonly leaseTtlMs: number;
   private readonly leaseWaitMs: number;
   private readonly leaseMaxPollMs: number;
+  private readonly computeTimeoutMs: number;
   private readonly onInvalidation: ((event: InvalidationEvent) => void) | undefined;
   private readonly counters = new Counters();
   private readonly flights = new Map<string, Flight>();
@@ -226,6 +233,14 @@ class CacheImpl implements Cache {
     this.leaseTtlMs = options.lease?.ttlMs ?? 10_000;
     this.leaseWaitMs = options.lease?.waitMs ?? 5_000;
     this.leaseMaxPollMs = options.lease?.maxPollMs ?? 50;
+    this.computeTimeoutMs = options.computeTimeoutMs ?? 60_000;
+    if (!(this.computeTimeoutMs > 0)) {
+      throw new ValidationError('computeTimeoutMs must be a positive number of ms (or Infinity)', {
+        code: 'CACHE_INVALID_OPTION',
+        ...CALLER_BUG,
+        context: { computeTimeoutMs: options.computeTimeoutMs },
+      });
+    }
     this.onInvalidation = options.onInvalidation;
     if (options.l1) {
       this.l1 = new L1Cache(options.l1.maxEntries ?? 10_000, options.l1.ttlMs ?? 5_000);
@@ -498,10 +513,44 @@ class CacheImpl implements Cache {
     f: Flight,
   ): Promise<T> {
     this.counters.computes++;
-    const value = await compute();
+    const value = await this.bounded(compute(), key, f);
     if (storeUp) await this.storeComputed(fk, tag, value, ttlMs, version, f);
     if (this.l1 !== undefined && epoch === this.epoch && !f.superseded) this.l1.set(key, value, ttlMs, tag);
     return value;
+  }
+
+  /**
+   * Waits for a compute, at most computeTimeoutMs. On timeout the flight is superseded (its late value is
+   * never stored, later callers compute afresh) and its callers get a retryable typed error.
+   */
+  private bounded<T>(pending: T | Promise<T>, key: string, f: Flight): T | Promise<T> {
+    // Any thenable (a query builder is one), not only a Promise.
+    if (typeof (pending as { then?: unknown } | null)?.then !== 'function') return pending;
+    if (this.computeTimeoutMs === Number.POSITIVE_INFINITY) return pending;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        f.superseded = true;
+        this.endFlight(key, f);
+        this.counters.errors++;
+        this.logger.warn('Cache compute timed out; the key is free for a fresh compute', {
+          namespace: this.namespace,
+          key,
+          timeoutMs: this.computeTimeoutMs,
+        });
+        reject(
+          new ServiceUnavailableError(
+            `Cache compute for ${key} did not settle in ${this.computeTimeoutMs} ms`,
+            {
+              code: 'CACHE_COMPUTE_TIMEOUT',
+              context: { namespace: this.namespace, key, timeoutMs: this.computeTimeoutMs },
+            },
+          ),
+        );
+      }, this.computeTimeoutMs);
+      timer.unref?.();
+    });
+    return Promise.race([Promise.resolve(pending), timeout]).finally(() => clearTimeout(timer));
   }
 
   /** Stores a computed value; failures are logged and counted, never thrown (the value is good). */

@@ -224,6 +224,27 @@ export function describeCacheContract(name: string, makeStore: () => Promise<Sto
       });
     }
 
+    it('bounds a compute that never settles: its callers get a typed timeout, the next call computes afresh', async () => {
+      const c = cache({ computeTimeoutMs: 50 });
+      let calls = 0;
+      const hangs = () => {
+        calls++;
+        return new Promise<string>(() => {}); // e.g. a query without a timeout of its own
+      };
+      const waiters = Array.from({ length: 5 }, () => c.getOrCompute('hung', hangs, 60));
+      const outcomes = await Promise.allSettled(waiters);
+      expect(calls).toBe(1);
+      for (const o of outcomes) {
+        expect(o.status).toBe('rejected');
+        const reason = (o as PromiseRejectedResult).reason as { code?: string; retryable?: boolean };
+        expect(isMentoraError(reason)).toBe(true);
+        expect(reason).toMatchObject({ code: 'CACHE_COMPUTE_TIMEOUT', retryable: true });
+      }
+      // The key is not held by the hung compute forever.
+      expect(await c.getOrCompute('hung', async () => 'answered', 60)).toBe('answered');
+      expect(await c.get('hung')).toBe('answered');
+    });
+
     it('with a lease, computes once across two processes', async () => {
       const ns = uniqueNamespace('lease');
       const a = cache({ namespace: ns, lease: { waitMs: 30_000 } });
