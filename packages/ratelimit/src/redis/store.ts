@@ -47,6 +47,9 @@ const OWNED_CLIENT_DEFAULTS: RedisOptions = {
   connectTimeout: 2000,
 };
 
+/** Longest wait for ioredis's 'end' after disconnecting a client the store owns. */
+const CLOSE_WAIT_MS = 2000;
+
 function ownedClient(options: RedisStoreOptions): RedisClient | undefined {
   if ('client' in options) return undefined;
   if ('url' in options) return new Redis(options.url, { ...OWNED_CLIENT_DEFAULTS, ...options.redisOptions });
@@ -124,10 +127,23 @@ export function createRedisStore(options: RedisStoreOptions): RedisRateLimitStor
         if (owned.status === 'ready') {
           // QUIT lets in-flight commands finish; a failing QUIT falls back to a hard disconnect.
           await owned.quit().catch(() => owned.disconnect());
+        } else if (owned.status === 'reconnecting') {
+          // Redis is down and the client waits for its next attempt: there is no socket left to close, so
+          // ioredis never emits 'end' (close() used to hang for ever here). disconnect() cancels the
+          // pending attempt, which is all that closing needs.
+          owned.disconnect();
+          return;
         } else {
           owned.disconnect();
         }
-        await ended;
+        // Backstop for any other state ioredis leaves without an 'end' (a cluster with no node left):
+        // shutdown must finish even when Redis is gone.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const backstop = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        });
+        await Promise.race([ended, backstop]);
+        clearTimeout(timer);
       })();
       return closed;
     },
