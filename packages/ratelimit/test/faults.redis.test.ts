@@ -128,6 +128,48 @@ describe('insurance limit per process', () => {
   });
 });
 
+describe('resetLimit while Redis is down', () => {
+  it('throws ServiceUnavailableError instead of pretending the shared counter was cleared', async () => {
+    const store = createRedisStore({ url: server.url });
+    await store.ready();
+    const rl = createRateLimiter({ store, flags, plans, keyPrefix: 'fault-reset' });
+    for (let i = 0; i < 6; i++) await rl.checkRateLimit('r', 'chat');
+    for (let i = 0; i < 6; i++) await rl.checkRateLimit('r', 'videoUpload');
+    await server.stopServer();
+    for (const endpoint of ['chat', 'videoUpload'] as const) {
+      const error = await rl.resetLimit('r', endpoint).then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error).toMatchObject({ status: 503, retryable: true });
+    }
+    expect(rl.stats().storeErrors).toBeGreaterThan(0);
+    await server.startServer();
+    await rl.close();
+    await store.close();
+  }, 30_000);
+
+  it('clears the insurance copy too, so a later outage does not bring the old count back', async () => {
+    const store = createRedisStore({ url: server.url });
+    await store.ready();
+    const rl = createRateLimiter({ store, flags, plans, keyPrefix: 'fault-reset2', blockInMemory: false });
+    // Counted by the insurance limiter during an outage...
+    await server.stopServer();
+    const during = await Promise.all(Array.from({ length: 6 }, () => rl.checkRateLimit('s', 'chat')));
+    expect(during.filter((r) => r.allowed)).toHaveLength(5);
+    await server.startServer();
+    await until('Redis ready again', async () => store.client.status === 'ready');
+    // ...then reset while Redis answers: the next outage starts from zero for this identity.
+    await rl.resetLimit('s', 'chat');
+    await server.stopServer();
+    expect((await rl.checkRateLimit('s', 'chat')).allowed).toBe(true);
+    await server.startServer();
+    await rl.close();
+    await store.close();
+  }, 30_000);
+});
+
 describe('Redis down without insurance', () => {
   it('throws ServiceUnavailableError (503), never a denial or RateLimitError, and recovers', async () => {
     const store = createRedisStore({ url: server.url });

@@ -27,6 +27,28 @@ interface RedisLimiterInternals {
 
 const base = RateLimiterRedis.prototype as unknown as RedisLimiterInternals;
 
+interface DeletableLimiter {
+  readonly insuranceLimiter?: InsuranceLimiter | undefined;
+  getKey(key: string | number): string;
+  _delete(rlKey: string): Promise<boolean>;
+}
+
+/**
+ * `resetLimit` must really clear the shared counter. rate-limiter-flexible's own delete() hands a Redis
+ * failure to the insurance limiter, whose in-memory delete resolves: the reset would report success while
+ * the Redis counter (and so the user's block) stays. Here the insurance copy is cleared too (a later
+ * outage must not bring the old count back), and a Redis failure rejects, reported as a store error.
+ */
+async function deleteShared(limiter: DeletableLimiter, key: string | number, health: StoreHealth) {
+  await limiter.insuranceLimiter?.delete(key);
+  try {
+    return await limiter._delete(limiter.getKey(key));
+  } catch (error) {
+    health.onStoreError(error);
+    throw error;
+  }
+}
+
 export interface RedisLimiterOptions {
   // biome-ignore lint/suspicious/noExplicitAny: an ioredis Redis or Cluster (rate-limiter-flexible types it any).
   storeClient: any;
@@ -74,6 +96,10 @@ export class FixedWindowRedis extends RateLimiterRedis {
   _afterConsume(...args: unknown[]): void {
     if (this.#health.degraded) this.#health.onStoreRecovered();
     base._afterConsume.apply(this, args);
+  }
+
+  override delete(key: string | number): Promise<boolean> {
+    return deleteShared(this as unknown as DeletableLimiter, key, this.#health);
   }
 }
 
@@ -149,5 +175,9 @@ export class SlidingWindowRedis extends RateLimiterRedis {
   _afterConsume(...args: unknown[]): void {
     if (this.#health.degraded) this.#health.onStoreRecovered();
     base._afterConsume.apply(this, args);
+  }
+
+  override delete(key: string | number): Promise<boolean> {
+    return deleteShared(this as unknown as DeletableLimiter, key, this.#health);
   }
 }
