@@ -40,7 +40,7 @@ interface DeletableLimiter {
  * outage must not bring the old count back), and a Redis failure rejects, reported as a store error.
  */
 async function deleteShared(limiter: DeletableLimiter, key: string | number, health: StoreHealth) {
-  await limiter.insuranceLimiter?.delete(key);
+  await limiter.insuranceLimiter?.delete(String(key));
   try {
     return await limiter._delete(limiter.getKey(key));
   } catch (error) {
