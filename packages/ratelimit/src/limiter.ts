@@ -64,7 +64,17 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
   if (!(Number.isSafeInteger(processes) && processes > 0)) {
     throw new ConfigError(`insurance.processes must be a positive integer, got ${processes}`);
   }
-  const stats: RateLimiterStats = { memoryBlocked: 0, storeErrors: 0, violationsReported: 0, sinkErrors: 0 };
+  const maxPendingWrites = options.maxPendingViolationWrites ?? 100;
+  if (!(Number.isSafeInteger(maxPendingWrites) && maxPendingWrites > 0)) {
+    throw new ConfigError(`maxPendingViolationWrites must be a positive integer, got ${maxPendingWrites}`);
+  }
+  const stats: RateLimiterStats = {
+    memoryBlocked: 0,
+    storeErrors: 0,
+    violationsReported: 0,
+    sinkErrors: 0,
+    violationsDropped: 0,
+  };
 
   // Shared with every store limiter: they report failures and, while degraded, the next success.
   const health = {
@@ -104,12 +114,17 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
           },
           maxEntries: options.maxTrackedViolations ?? 10_000,
           flushIntervalMs: options.violationFlushIntervalMs ?? 10_000,
+          maxPending: maxPendingWrites,
+          closeTimeoutMs: options.violationCloseTimeoutMs ?? 5_000,
           clock,
           onReported: () => {
             stats.violationsReported++;
           },
           onSinkError: () => {
             stats.sinkErrors++;
+          },
+          onDropped: () => {
+            stats.violationsDropped++;
           },
         });
 

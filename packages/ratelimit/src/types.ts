@@ -155,6 +155,14 @@ export interface CreateRateLimiterOptions {
   maxTrackedViolations?: number;
   /** How often finished windows' final counts are flushed to the sink (ms, default 10 000). */
   violationFlushIntervalMs?: number;
+  /**
+   * Sink calls in flight at once (default 100). Beyond it interim reports wait for a later call and final
+   * ones are dropped (counted in `stats().violationsDropped`): a slow sink under a flood of denials from
+   * many identities must not accumulate unbounded pending writes.
+   */
+  maxPendingViolationWrites?: number;
+  /** Longest wait in close() for sink calls still in flight (ms, default 5 000). */
+  violationCloseTimeoutMs?: number;
   logger?: RateLimitLogger;
   /** Prefix of every store key (default `mentora:rl`). */
   keyPrefix?: string;
@@ -192,6 +200,8 @@ export interface RateLimiterStats {
   violationsReported: number;
   /** Sink calls that threw or rejected. */
   sinkErrors: number;
+  /** Final violation reports dropped because `maxPendingViolationWrites` sink calls were in flight. */
+  violationsDropped: number;
 }
 
 export interface RateLimiter {

@@ -41,9 +41,14 @@ export interface ViolationRecorderOptions {
   logger: RateLimitLogger;
   maxEntries: number;
   flushIntervalMs: number;
+  /** Sink calls allowed in flight at once; beyond it, reports are deferred (or dropped when final). */
+  maxPending: number;
+  /** Longest wait in close() for sink calls still in flight. */
+  closeTimeoutMs: number;
   clock: () => number;
   onReported(): void;
   onSinkError(): void;
+  onDropped(): void;
 }
 
 /**
@@ -122,16 +127,36 @@ export class ViolationRecorder {
   async close(): Promise<void> {
     clearInterval(this.#timer);
     for (const agg of this.#entries.values()) this.#retire(agg);
-    await Promise.allSettled([...this.#pending]);
+    if (this.#pending.size === 0) return;
+    // A sink that never settles (a hung database) must not hang shutdown: wait a bounded time.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.#options.closeTimeoutMs);
+    });
+    const outcome = await Promise.race([Promise.allSettled([...this.#pending]), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.#options.logger.error('rate-limit violation sink calls still pending at close; not waiting', {
+        pending: this.#pending.size,
+        timeoutMs: this.#options.closeTimeoutMs,
+      });
+    }
   }
 
   #retire(agg: ViolationAggregate): void {
     this.#entries.delete(agg.mapKey);
-    if (!agg.closed && agg.count > agg.reported) this.#report(agg);
+    if (!agg.closed && agg.count > agg.reported) this.#report(agg, true);
     agg.closed = true;
   }
 
-  #report(agg: ViolationAggregate): void {
+  #report(agg: ViolationAggregate, final = false): void {
+    if (this.#pending.size >= this.#options.maxPending) {
+      // A slow sink under a flood of denials from many identities: don't pile up calls (and rows, and
+      // connections). An interim report is deferred — `reported` stays, so the next call carries the
+      // delta; a final one is dropped and counted.
+      if (final) this.#options.onDropped();
+      return;
+    }
     const delta = agg.count - agg.reported;
     agg.reported = agg.count;
     const { algorithm: _algorithm, ...scope } = agg.scope;

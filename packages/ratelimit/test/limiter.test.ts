@@ -106,6 +106,7 @@ describe('configuration', () => {
       createRateLimiter({ store, flags, plans: { basic: { rateLimits: { chat: { windowSeconds: 1.5 } } } } }),
     ).toThrow(ConfigError);
     expect(() => createRateLimiter({ store, flags, insurance: { processes: 0 } })).toThrow(ConfigError);
+    expect(() => createRateLimiter({ store, flags, maxPendingViolationWrites: 0 })).toThrow(ConfigError);
   });
 
   it('merges overrides per field and derives a window label', () => {
@@ -154,6 +155,63 @@ describe('violation sink', () => {
     const errors = lines.filter((l) => l.level === 'error');
     expect(errors.length).toBeGreaterThanOrEqual(1); // throttled to one line per 10 s
     expect(errors[0]?.message).toBe('rate-limit violation sink failed');
+  });
+
+  it('bounds the sink calls in flight when the sink hangs, and close() still finishes', async () => {
+    const { logger, lines } = recordingLogger();
+    let calls = 0;
+    const rl = createRateLimiter({
+      store: createMemoryStore(),
+      flags,
+      logger,
+      maxTrackedViolations: 50,
+      maxPendingViolationWrites: 8,
+      violationCloseTimeoutMs: 50,
+      violationSink: {
+        record: () => {
+          calls++;
+          return new Promise<void>(() => {}); // a database write that never answers
+        },
+      },
+    });
+    // A flood of denials from many identities (each evicting an older dedup entry).
+    for (let who = 0; who < 300; who++) {
+      for (let i = 0; i < 12; i++) await rl.checkRateLimit(`flood-${who}`, 'chat');
+    }
+    expect(calls).toBe(8);
+    // Without a bound on the wait, close() never settles and the test fails on its hang guard.
+    await rl.close();
+    expect(rl.stats().violationsDropped).toBeGreaterThan(0);
+    expect(lines.some((l) => l.message.includes('still pending at close'))).toBe(true);
+  }, 10_000);
+
+  it('defers interim reports while the sink is saturated; the final call carries the exact count', async () => {
+    const rows: RateLimitViolation[] = [];
+    const release: (() => void)[] = [];
+    const rl = createRateLimiter({
+      store: createMemoryStore(),
+      flags,
+      maxPendingViolationWrites: 1,
+      violationSink: {
+        record: (v) => {
+          rows.push(v);
+          return new Promise<void>((resolve) => release.push(resolve));
+        },
+      },
+    });
+    for (let i = 0; i < 10 + 5; i++) await rl.checkRateLimit({ ip: '192.0.2.1' }, 'chat'); // 5 denials
+    expect(rows.map((r) => r.count)).toEqual([1]); // the 2nd and 4th waited for the first to settle
+    for (const r of release.splice(0)) r();
+    await new Promise((r) => setImmediate(r));
+    const closing = rl.close();
+    await until('the final report', async () => rows.length === 2);
+    for (const r of release.splice(0)) r();
+    await closing;
+    expect(rows.map((r) => [r.count, r.delta])).toEqual([
+      [1, 1],
+      [5, 4],
+    ]);
+    expect(rl.stats().violationsDropped).toBe(0);
   });
 
   it('bounds the dedup map, flushing the exact count of an evicted entry', async () => {
