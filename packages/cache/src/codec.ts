@@ -64,8 +64,20 @@ function replacer(this: unknown, key: string, value: unknown): unknown {
   }
 }
 
+/**
+ * Set while one `JSON.parse` runs once an undefined marker was revived. A reviver that returns undefined
+ * deletes the element, leaving a hole (skipped by map/forEach/filter), so arrays are then given their
+ * undefined elements back; JSON itself never has holes, so every hole is one of ours.
+ */
+let undefinedRevived = false;
+
 function reviver(_key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, MARK)) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (undefinedRevived && Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!(i in value)) value[i] = undefined;
+    return value;
+  }
+  if (!Object.hasOwn(value, MARK)) return value;
   const m = value as { [MARK]: string; v: unknown };
   switch (m[MARK]) {
     case 'D':
@@ -79,6 +91,7 @@ function reviver(_key: string, value: unknown): unknown {
     case 'N':
       return Number(m.v);
     case 'U':
+      undefinedRevived = true;
       return undefined;
     default:
       return value;
@@ -133,9 +146,9 @@ export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
       return out;
     },
     decode(text: string): unknown {
-      return text.charCodeAt(0) === MARKED_PREFIX_CODE
-        ? JSON.parse(text.slice(1), reviver)
-        : JSON.parse(text);
+      if (text.charCodeAt(0) !== MARKED_PREFIX_CODE) return JSON.parse(text);
+      undefinedRevived = false;
+      return JSON.parse(text.slice(1), reviver);
     },
   };
 }

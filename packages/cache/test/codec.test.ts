@@ -28,6 +28,14 @@ describe('JSON codec', () => {
     const arr = roundTrip([1, undefined, 3]) as unknown[];
     expect(arr).toHaveLength(3);
     expect(arr[1]).toBeUndefined();
+    // An element, not a hole: holes are skipped by map/forEach/filter, so [1, undefined, 3].map(f) would
+    // not call f for it and would read back differently.
+    expect(1 in arr).toBe(true);
+    expect(arr.map((x) => x ?? 0)).toStrictEqual([1, 0, 3]);
+    expect(roundTrip([[undefined], { list: [undefined, new Date(0)] }])).toStrictEqual([
+      [undefined],
+      { list: [undefined, new Date(0)] },
+    ]);
     expect(roundTrip({ a: 1, b: undefined })).toStrictEqual({ a: 1 });
     expect(roundTrip(new Map([['k', undefined]]))).toEqual(new Map([['k', undefined]]));
   });
