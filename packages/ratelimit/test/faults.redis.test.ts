@@ -242,3 +242,31 @@ describe('scripts', () => {
     given.disconnect();
   });
 });
+
+describe('a Redis that accepts connections but never answers (CLIENT PAUSE)', () => {
+  it('bounds each check on a client without its own commandTimeout: insurance answers, or a 503', async () => {
+    const client = new Redis(server.url); // no commandTimeout: as many shared clients are configured
+    const store = createRedisStore({ client, commandTimeoutMs: 100 });
+    await store.ready();
+    const insured = createRateLimiter({ store, flags, plans, keyPrefix: 'paused' });
+    const bare = createRateLimiter({ store, flags, plans, keyPrefix: 'paused-bare', insurance: false });
+    expect((await insured.checkRateLimit('p', 'chat')).allowed).toBe(true);
+    // Writes (and so every script) block until UNPAUSE; without a bound the checks wait for the pause.
+    await adminCall((r) => r.client('PAUSE', 60_000, 'WRITE'));
+    try {
+      for (const endpoint of ['chat', 'videoUpload'] as const) {
+        expect((await insured.checkRateLimit('p', endpoint)).allowed).toBe(true);
+        const error = await bare.checkRateLimit('p', endpoint).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ServiceUnavailableError);
+      }
+      await expect(insured.resetLimit('p', 'chat')).rejects.toBeInstanceOf(ServiceUnavailableError);
+      expect(insured.stats().storeErrors).toBeGreaterThan(0);
+    } finally {
+      await adminCall((r) => r.client('UNPAUSE'));
+    }
+    await insured.close();
+    await bare.close();
+    await store.close();
+    client.disconnect();
+  }, 20_000);
+});

@@ -23,9 +23,36 @@ interface RedisLimiterInternals {
   ): void;
   _afterConsume(...args: unknown[]): void;
   _isRedisReady(rlKey: string, isReadonly: boolean): boolean;
+  _upsert(...args: unknown[]): Promise<unknown>;
 }
 
 const base = RateLimiterRedis.prototype as unknown as RedisLimiterInternals;
+
+/**
+ * Bounds a Redis command for a client without its own `commandTimeout` (one the caller passed in): a
+ * Redis that accepts TCP but never answers (CLIENT PAUSE, a SIGSTOPped server, a black-holed network)
+ * would otherwise hold every check for as long as it stays silent. The rejection goes where any store
+ * error goes: to the insurance limiter, or a 503.
+ */
+function bounded<T>(command: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return command;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Rate-limit Redis command timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    command.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
 
 interface DeletableLimiter {
   readonly insuranceLimiter?: InsuranceLimiter | undefined;
@@ -39,10 +66,15 @@ interface DeletableLimiter {
  * the Redis counter (and so the user's block) stays. Here the insurance copy is cleared too (a later
  * outage must not bring the old count back), and a Redis failure rejects, reported as a store error.
  */
-async function deleteShared(limiter: DeletableLimiter, key: string | number, health: StoreHealth) {
+async function deleteShared(
+  limiter: DeletableLimiter,
+  key: string | number,
+  health: StoreHealth,
+  timeoutMs: number | undefined,
+) {
   await limiter.insuranceLimiter?.delete(String(key));
   try {
-    return await limiter._delete(limiter.getKey(key));
+    return await bounded(limiter._delete(limiter.getKey(key)), timeoutMs);
   } catch (error) {
     health.onStoreError(error);
     throw error;
@@ -57,6 +89,8 @@ export interface RedisLimiterOptions {
   duration: number;
   insuranceLimiter?: InsuranceLimiter | undefined;
   health: StoreHealth;
+  /** Bound of each script call; undefined when the client enforces its own `commandTimeout`. */
+  commandTimeoutMs?: number | undefined;
 }
 
 function rlfOptions(options: RedisLimiterOptions) {
@@ -82,10 +116,16 @@ function rlfOptions(options: RedisLimiterOptions) {
  */
 export class FixedWindowRedis extends RateLimiterRedis {
   readonly #health: StoreHealth;
+  readonly #timeoutMs: number | undefined;
 
   constructor(options: RedisLimiterOptions) {
     super(rlfOptions(options));
     this.#health = options.health;
+    this.#timeoutMs = options.commandTimeoutMs;
+  }
+
+  _upsert(...args: unknown[]): Promise<unknown> {
+    return bounded(base._upsert.apply(this, args), this.#timeoutMs);
   }
 
   _handleError(...args: Parameters<RedisLimiterInternals['_handleError']>): void {
@@ -99,7 +139,7 @@ export class FixedWindowRedis extends RateLimiterRedis {
   }
 
   override delete(key: string | number): Promise<boolean> {
-    return deleteShared(this as unknown as DeletableLimiter, key, this.#health);
+    return deleteShared(this as unknown as DeletableLimiter, key, this.#health, this.#timeoutMs);
   }
 }
 
@@ -123,6 +163,7 @@ const WIDE_COMMAND = 'mentoraSlidingWindowWide';
  */
 export class SlidingWindowRedis extends RateLimiterRedis {
   readonly #health: StoreHealth;
+  readonly #timeoutMs: number | undefined;
   readonly #clock: (() => number) | undefined;
   readonly #command: string;
   // Script arguments fixed for this limiter, as the strings ioredis would otherwise build on every call.
@@ -133,6 +174,7 @@ export class SlidingWindowRedis extends RateLimiterRedis {
     const wide = options.points > SLIDING_PACKED_LIMIT_MAX;
     super(rlfOptions(wide ? { ...options, keyPrefix: `${options.keyPrefix}:wide` } : options));
     this.#health = options.health;
+    this.#timeoutMs = options.commandTimeoutMs;
     this.#clock = options.clock;
     this.#command = wide ? WIDE_COMMAND : COMMAND;
     this.#windowMs = String(options.duration * 1000);
@@ -150,7 +192,7 @@ export class SlidingWindowRedis extends RateLimiterRedis {
     const client = (this as unknown as { client: Record<string, (...a: unknown[]) => Promise<unknown>> })
       .client;
     const now = this.#clock === undefined ? '' : String(this.#clock());
-    return client[this.#command]!(rlKey, points, this.#windowMs, this.#limit, now);
+    return bounded(client[this.#command]!(rlKey, points, this.#windowMs, this.#limit, now), this.#timeoutMs);
   }
 
   _getRateLimiterRes(_rlKey: string, _changedPoints: number, result: unknown): RateLimiterRes {
@@ -178,6 +220,6 @@ export class SlidingWindowRedis extends RateLimiterRedis {
   }
 
   override delete(key: string | number): Promise<boolean> {
-    return deleteShared(this as unknown as DeletableLimiter, key, this.#health);
+    return deleteShared(this as unknown as DeletableLimiter, key, this.#health, this.#timeoutMs);
   }
 }

@@ -9,6 +9,12 @@ export type RedisClient = Redis | Cluster;
 interface CommonOptions {
   /** Clock (epoch ms) for sliding windows; default the Redis server's TIME. For deterministic tests. */
   clock?: () => number;
+  /**
+   * Bound of each rate-limit command when the client has no `commandTimeout` of its own (a client you
+   * pass in), ms, default 1000: past it the insurance limiter (or a 503) answers instead of waiting on a
+   * Redis that accepts connections but never replies. A client with `commandTimeout` keeps its own.
+   */
+  commandTimeoutMs?: number;
   logger?: RateLimitLogger;
 }
 
@@ -63,6 +69,13 @@ function ownedClient(options: RedisStoreOptions): RedisClient | undefined {
   throw new ConfigError('createRedisStore needs one of: client, url, cluster');
 }
 
+/** True when ioredis itself times out this client's commands (so no second timer per check is needed). */
+function hasOwnCommandTimeout(client: RedisClient): boolean {
+  const options = client.options as { commandTimeout?: number; redisOptions?: { commandTimeout?: number } };
+  const timeout = options.commandTimeout ?? options.redisOptions?.commandTimeout;
+  return typeof timeout === 'number' && timeout > 0;
+}
+
 /**
  * Rate-limit counters in Redis or Redis Cluster, shared by every process: fixed windows with
  * rate-limiter-flexible's RateLimiterRedis, sliding windows with our single-key Lua script on the same
@@ -75,6 +88,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisRateLimitStor
     throw new ConfigError('createRedisStore: `client` must be an ioredis Redis or Cluster');
   }
   const logger = orSilent(options.logger);
+  const commandTimeoutMs = hasOwnCommandTimeout(client) ? undefined : (options.commandTimeoutMs ?? 1000);
+  if (commandTimeoutMs !== undefined && !(Number.isFinite(commandTimeoutMs) && commandTimeoutMs > 0)) {
+    throw new ConfigError(`commandTimeoutMs must be a positive number, got ${commandTimeoutMs}`);
+  }
   if (owned !== undefined) {
     // An owned client's connection errors are ours to observe; without a listener ioredis prints them.
     const throttled = createThrottledLog(logger);
@@ -96,6 +113,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisRateLimitStor
         duration: spec.durationSeconds,
         insuranceLimiter: spec.insuranceLimiter,
         health: spec.health,
+        commandTimeoutMs,
       };
       return spec.algorithm === 'sliding-window'
         ? new SlidingWindowRedis({ ...limiterOptions, clock: options.clock })
