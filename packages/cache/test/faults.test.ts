@@ -125,6 +125,47 @@ describe('Redis faults', () => {
     }
   });
 
+  it('queues nothing in a given client’s offline queue while it is disconnected (no replay of stale writes)', async () => {
+    // ioredis defaults: an offline queue, replayed in full on reconnect.
+    const given = new Redis(redis.url);
+    given.on('error', () => {});
+    const offlineQueue = (given as unknown as { offlineQueue: { length: number } }).offlineQueue;
+    const store = createRedisStore({
+      client: given,
+      commandTimeoutMs: 200,
+      breaker: { failureThreshold: 1_000, coolDownMs: 600_000 }, // every call reaches the client
+      logger: captureLogger(),
+    });
+    const cache = createCache({ store, namespace: uniqueNamespace('offline'), logger: captureLogger() });
+    let stopped = false;
+    try {
+      await cache.ready();
+      await cache.set('k', 'before', 300);
+      await redis.stopServer();
+      stopped = true;
+      await waitUntil('the client to notice', () => given.status !== 'ready');
+
+      const reads = await Promise.all(Array.from({ length: 20 }, () => cache.get('k')));
+      expect(reads.every((r) => r === null)).toBe(true); // fail open
+      expect(await cache.set('k', 'written during the outage', 300)).toBe(false);
+      expect(await cache.getOrCompute('k', () => 'computed', 300)).toBe('computed');
+      expect(offlineQueue.length).toBe(0);
+
+      await redis.startServer();
+      stopped = false;
+      await waitUntil('the client to reconnect', () => given.status === 'ready');
+      await given.ping(); // after anything the client had queued
+      // The restarted server is empty (no persistence). A set that reported false must not land later:
+      // replayed on reconnect, it would overwrite whatever had been written since.
+      expect(await given.get(`${cache.namespace}|k`)).toBeNull();
+    } finally {
+      if (stopped) await redis.startServer(); // the next tests need it
+      await cache.close();
+      await store.close();
+      given.disconnect();
+    }
+  });
+
   it('clears L1 when the invalidation subscriber loses its connection (messages may be lost)', async () => {
     const ns = uniqueNamespace('l1reset');
     const resets: Array<() => void> = [];

@@ -208,8 +208,20 @@ class RedisStore implements RedisCacheStore {
   /** Runs `send` through the breaker and the deadline. The hot path allocates only the closure. */
   private run<T>(op: Op, send: () => Promise<T>): Promise<T> {
     if (!this.breaker.allow()) return this.rejectOpen(op);
-    if (!this.everReady) return this.afterFirstReady(op, send);
+    if (this.c.status !== 'ready') return this.notReady(op, send);
     return this.watch(send(), op);
+  }
+
+  /**
+   * Not connected. Before the first connection, wait for it (bounded). After it, fail now: a client with
+   * an offline queue (ioredis's default, so any client we are given) would queue the command for the whole
+   * outage and replay it on reconnect, a `set` the caller was told had failed overwriting newer data.
+   */
+  private notReady<T>(op: Op, send: () => Promise<T>): Promise<T> {
+    if (!this.everReady) return this.afterFirstReady(op, send);
+    return Promise.reject(
+      this.failure(op, new Error(`Redis connection is ${this.c.status}; not queueing the command`)),
+    );
   }
 
   private rejectOpen<T>(op: Op): Promise<T> {
@@ -299,7 +311,7 @@ class RedisStore implements RedisCacheStore {
   get(key: string): Promise<string | null> {
     // The hot path: breaker check, one GET, one `then`. No closure.
     if (!this.breaker.allow()) return this.rejectOpen('get');
-    if (!this.everReady) return this.afterFirstReady('get', () => this.c.get(key));
+    if (this.c.status !== 'ready') return this.notReady('get', () => this.c.get(key));
     if (this.ownCommands) return this.sendTracked(new Command('get', [key], this.commandOptions), 'get');
     return this.watch(this.c.get(key), 'get');
   }
@@ -314,7 +326,7 @@ class RedisStore implements RedisCacheStore {
   getVersioned(key: string, versionKey: string): Promise<[string | null, string | null]> {
     if (!this.breaker.allow()) return this.rejectOpen('getVersioned');
     const send = () => this.c.mget(key, versionKey) as Promise<[string | null, string | null]>;
-    if (!this.everReady) return this.afterFirstReady('getVersioned', send);
+    if (this.c.status !== 'ready') return this.notReady('getVersioned', send);
     if (this.ownCommands) {
       return this.sendTracked(new Command('mget', [key, versionKey], this.commandOptions), 'getVersioned');
     }
@@ -365,6 +377,7 @@ class RedisStore implements RedisCacheStore {
   /** SCAN every master (never KEYS) and UNLINK each batch. */
   async deletePattern(pattern: string): Promise<number> {
     if (!this.breaker.allow()) return this.rejectOpen('deletePattern');
+    if (this.c.status !== 'ready') return this.notReady('deletePattern', () => Promise.resolve(0));
     const counts = await Promise.all(masters(this.client).map((node) => this.scanAndUnlink(node, pattern)));
     return counts.reduce((a, b) => a + b, 0);
   }
@@ -400,7 +413,14 @@ class RedisStore implements RedisCacheStore {
   async ping(): Promise<void> {
     const nodes = this.client.isCluster ? masters(this.client) : [this.c];
     if (nodes.length === 0) nodes.push(this.c);
-    await Promise.all(nodes.map((n) => this.watch(withTimeout(n.ping(), this.timeoutMs), 'ping')));
+    await Promise.all(
+      nodes.map((n) =>
+        // A disconnected node is unhealthy now; a PING handed to it would sit in an offline queue.
+        this.everReady && n.status !== 'ready'
+          ? Promise.reject(this.failure('ping', new Error(`Redis connection is ${n.status}`)))
+          : this.watch(withTimeout(n.ping(), this.timeoutMs), 'ping'),
+      ),
+    );
   }
 
   async publishInvalidation(message: string): Promise<void> {
