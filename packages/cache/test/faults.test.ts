@@ -166,6 +166,51 @@ describe('Redis faults', () => {
     }
   });
 
+  it('stays bounded when the server process is frozen (SIGSTOP): old connections and new ones', async () => {
+    // Unlike CLIENT PAUSE, a stopped process also leaves a *new* connection hanging after the TCP
+    // handshake (the kernel accepts it; nobody answers the ready check).
+    const frozen = await startRedis();
+    const admin = new Redis(frozen.url);
+    const pid = Number(/process_id:(\d+)/.exec(await admin.info('server'))?.[1]);
+    admin.disconnect();
+    expect(pid).toBeGreaterThan(0);
+    const options = { commandTimeoutMs: 200, breaker: { failureThreshold: 2, coolDownMs: 100 } };
+    const before = createRedisStore({ url: frozen.url, ...options, logger: captureLogger() });
+    const c1 = createCache({ store: before, namespace: uniqueNamespace('sigstop'), logger: captureLogger() });
+    let after: ReturnType<typeof createRedisStore> | undefined;
+    let c2: Cache | undefined;
+    let stopped = false;
+    try {
+      await c1.ready();
+      await c1.set('k', 'cached', 60);
+      process.kill(pid, 'SIGSTOP');
+      stopped = true;
+      for (let i = 0; i < 3; i++) expect(await c1.getOrCompute('k', () => 'computed', 60)).toBe('computed');
+      expect((await c1.healthCheck()).healthy).toBe(false);
+
+      after = createRedisStore({ url: frozen.url, ...options, logger: captureLogger() });
+      c2 = createCache({ store: after, namespace: uniqueNamespace('sigstop'), logger: captureLogger() });
+      await expect(c2.ready()).rejects.toBeInstanceOf(ServiceUnavailableError);
+      expect(await c2.getOrCompute('k', () => 'computed', 60)).toBe('computed');
+      expect(await c2.get('k')).toBeNull();
+
+      process.kill(pid, 'SIGCONT');
+      stopped = false;
+      await waitUntil('c1 healthy again', async () => (await c1.healthCheck()).healthy);
+      await waitUntil('c2 healthy again', async () => (await c2?.healthCheck())?.healthy === true);
+      expect(await c1.get('k')).toBe('cached');
+      await c2.set('k2', 'fresh', 60);
+      expect(await c2.get('k2')).toBe('fresh');
+    } finally {
+      if (stopped) process.kill(pid, 'SIGCONT');
+      await c1.close();
+      await c2?.close();
+      await before.close();
+      await after?.close();
+      await frozen.stop();
+    }
+  });
+
   it('clears L1 when the invalidation subscriber loses its connection (messages may be lost)', async () => {
     const ns = uniqueNamespace('l1reset');
     const resets: Array<() => void> = [];
