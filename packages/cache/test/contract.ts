@@ -10,6 +10,7 @@ import {
   CacheTTL,
   type CreateCacheOptions,
   createCache,
+  escapeGlob,
   type InvalidationEvent,
 } from '../src/index.js';
 import { captureLogger, deferred, sleep, uniqueNamespace } from './helpers.js';
@@ -315,6 +316,38 @@ export function describeCacheContract(name: string, makeStore: () => Promise<Sto
     // --------------------------------------------------------------------------------------------------
     // Invalidation
     // --------------------------------------------------------------------------------------------------
+
+    it('counts concurrent first increments exactly, in one window that later increments do not extend', async () => {
+      const c = cache();
+      const results = await Promise.all(Array.from({ length: 200 }, () => c.increment('burst', 30)));
+      expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      const ttl = (await c.ttl('burst')) as number;
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(30);
+    });
+
+    it('stores keys with spaces, newlines, unicode and glob characters; deletePattern matches them literally when escaped', async () => {
+      const c = cache();
+      const odd = [
+        'with space',
+        'line\nbreak',
+        'ünïcødé 👋',
+        'star*key',
+        'q?mark',
+        '[brackets]',
+        'back\\slash',
+      ];
+      for (const k of odd) await c.set(k, k, 300);
+      for (const k of odd) expect(await c.get(k)).toBe(k);
+      await c.set('starXkey', 'similar', 300);
+      expect(await c.deletePattern(escapeGlob('star*key'))).toBe(1);
+      expect(await c.get('star*key')).toBeNull();
+      expect(await c.get('starXkey')).toBe('similar');
+      expect(await c.deletePattern(escapeGlob('[brackets]'))).toBe(1);
+      expect(await c.deletePattern(escapeGlob('back\\slash'))).toBe(1);
+      expect(await c.deletePattern('line\n*')).toBe(1);
+      expect(await c.get('with space')).toBe('with space');
+    });
 
     it('deletePattern removes exactly the matching keys of its namespace, across scan batches', async () => {
       const c = cache();
