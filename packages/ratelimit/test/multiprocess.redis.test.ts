@@ -34,10 +34,10 @@ async function nextLine(child: Child): Promise<string> {
   return value;
 }
 
-async function sharedRun(endpoint: string, perProcess: number): Promise<number[]> {
+async function sharedRun(endpoint: string, perProcess: number, cost = 1): Promise<number[]> {
   const keyPrefix = `mp:${randomUUID()}`;
   const children = Array.from({ length: PROCESSES }, () =>
-    startChild([server.url, keyPrefix, endpoint, 'same-user', String(perProcess)]),
+    startChild([server.url, keyPrefix, endpoint, 'same-user', String(perProcess), String(cost)]),
   );
   try {
     for (const child of children) expect(await nextLine(child)).toBe('ready');
@@ -59,5 +59,15 @@ describe(`${PROCESSES} processes sharing one Redis`, () => {
   it('admit exactly the fixed-window limit between them (videoUpload: 5 of 3 × 10)', async () => {
     const allowed = await sharedRun('videoUpload', 10);
     expect(allowed.reduce((a, b) => a + b, 0)).toBe(5);
+  }, 60_000);
+
+  it('admit exactly floor(limit / cost) with cost > 1 (sliding api: 33 × 3 of 100; denials consume nothing)', async () => {
+    const allowed = await sharedRun('api', 20, 3);
+    expect(allowed.reduce((a, b) => a + b, 0)).toBe(33);
+  }, 60_000);
+
+  it('admit exactly floor(limit / cost) with cost > 1 (fixed videoUpload: 2 × 2 of 5)', async () => {
+    const allowed = await sharedRun('videoUpload', 4, 2);
+    expect(allowed.reduce((a, b) => a + b, 0)).toBe(2);
   }, 60_000);
 });
