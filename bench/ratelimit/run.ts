@@ -17,7 +17,7 @@ const OPS_PER_ROUND = Number(process.env.BENCH_OPS ?? 3_000);
 const BLOCKED_OPS = Number(process.env.BENCH_BLOCKED_OPS ?? 2_000_000);
 const BLOCKED_ROUNDS = 5;
 const HUGE = 1_000_000_000; // a limit the bench never reaches: every check is a full store round trip
-// Sliding limits up to 2^25 take the packed script (the one every real plan uses); HUGE takes the wide one.
+// Sliding limits below 2^25 take the packed script (the one every real plan uses); HUGE takes the wide one.
 const NEVER_REACHED_SLIDING = 10_000_000;
 
 const median = (xs: number[]): number => {
@@ -91,7 +91,7 @@ try {
       rl.checkRateLimit('bench-user', 'chat', 'basic'),
     'checkRateLimit sliding window, process clock (`clock: Date.now`)': () =>
       rlLocalClock.checkRateLimit('bench-user', 'chat', 'basic'),
-    'checkRateLimit sliding window, limit > 2^25 (wide script)': () =>
+    'checkRateLimit sliding window, limit >= 2^25 (wide script)': () =>
       rl.checkRateLimit('bench-user', 'api', 'basic'),
   };
   const names = Object.keys(variants);
@@ -202,11 +202,11 @@ Target: a rate-limit check ≤ 1.10× raw \`consume\` time.
 - Fixed window — the same algorithm and script as the raw \`consume\`, so this is the wrapper's cost:
   **${fmt(check.perRoundRatio, 3)}×** (${check.perRoundRatio <= 1.1 ? 'met' : 'NOT met'}).
 - Sliding window (chat, auth, api): **${fmt(sliding.perRoundRatio, 3)}×** (${sliding.perRoundRatio <= 1.1 ? 'met' : 'NOT met'}); with the process clock
-  **${fmt(slidingLocal.perRoundRatio, 3)}×**. One round trip; inside Redis the packed script (every limit up to 2^25, so
+  **${fmt(slidingLocal.perRoundRatio, 3)}×**. One round trip; inside Redis the packed script (every limit below 2^25, so
   every catalog rule) admits a request in a window that already has a count with \`TIME\` and one \`HINCRBY\`
   whose reply carries both windows' counts, and answers with one integer instead of a Lua table (see
   packages/ratelimit/src/sliding-lua.ts). The wrapper's own overhead is the same as for the fixed window.
-- Sliding window with a limit above 2^25 (the wide script: \`TIME\`, \`HMGET\` of three fields, \`HINCRBY\`, a table
+- Sliding window with a limit of 2^25 or more (the wide script: \`TIME\`, \`HMGET\` of three fields, \`HINCRBY\`, a table
   reply — the layout every sliding limit used before): **${fmt(wide.perRoundRatio, 3)}×**, for reference; no catalog rule
   is that large.
 
