@@ -187,8 +187,14 @@ class CacheImpl implements Cache {
   private readonly prefix: string;
   private readonly codec: CacheCodec;
   private readonly logger: CacheLogger;
-  /** Dropped on close(): once unsubscribed, an L1 could no longer hear invalidations. */
+  /**
+   * The L1 in use: the configured tier while invalidation messages can reach it, else undefined (a failed
+   * subscription, until a retry succeeds; after close()). An L1 nobody can invalidate would serve stale
+   * values for its whole TTL.
+   */
   private l1: L1Cache | undefined;
+  private readonly l1Tier: L1Cache | undefined;
+  private resubscribeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly broadcastSets: boolean;
   private readonly defaultTtlSeconds: number;
   private readonly leaseTtlMs: number;
@@ -201,7 +207,8 @@ class CacheImpl implements Cache {
   private readonly id = randomUUID();
   private readonly flusher: StatsFlusher | undefined;
   private readonly statsTimer: ReturnType<typeof setInterval> | undefined;
-  private readonly subscription: Promise<(() => Promise<void>) | undefined>;
+  /** The latest subscription attempt (retried while it fails). */
+  private subscription: Promise<(() => Promise<void>) | undefined>;
   /**
    * Bumped by every invalidation seen here (local or remote). A read that started before a bump must
    * not fill L1 with what it read: that value may be the one just invalidated.
@@ -243,20 +250,13 @@ class CacheImpl implements Cache {
     }
     this.onInvalidation = options.onInvalidation;
     if (options.l1) {
-      this.l1 = new L1Cache(options.l1.maxEntries ?? 10_000, options.l1.ttlMs ?? 5_000);
+      this.l1Tier = new L1Cache(options.l1.maxEntries ?? 10_000, options.l1.ttlMs ?? 5_000);
+      this.l1 = this.l1Tier;
     }
-    this.broadcastSets = options.broadcastSets ?? this.l1 !== undefined;
+    this.broadcastSets = options.broadcastSets ?? this.l1Tier !== undefined;
 
     // Only an L1 needs to hear other instances' invalidations.
-    this.subscription =
-      this.l1 === undefined
-        ? Promise.resolve(undefined)
-        : this.store
-            .subscribeInvalidations((message) => this.onMessage(message))
-            .catch((err: unknown) => {
-              this.failed('subscribe', err);
-              return undefined;
-            });
+    this.subscription = this.l1Tier === undefined ? Promise.resolve(undefined) : this.subscribe(0);
 
     if (options.statsSink) {
       this.flusher = new StatsFlusher(this.namespace, this.counters, options.statsSink, (err, row) =>
@@ -849,6 +849,40 @@ class CacheImpl implements Cache {
     await this.subscription;
   }
 
+  /**
+   * Subscribes to invalidation messages. While that fails (the store was down at start), L1 is off and
+   * the subscription is retried with backoff: a cache created during an outage becomes coherent, and
+   * gets its L1 back, once the store is reachable.
+   */
+  private subscribe(attempt: number): Promise<(() => Promise<void>) | undefined> {
+    return this.store
+      .subscribeInvalidations((message) => this.onMessage(message))
+      .then(
+        (unsubscribe) => {
+          if (!this.closed) this.l1 = this.l1Tier;
+          return unsubscribe;
+        },
+        (err: unknown) => {
+          this.failed('subscribe', err);
+          this.epoch++;
+          this.l1?.clear();
+          this.l1 = undefined;
+          if (!this.closed) {
+            const timer = setTimeout(
+              () => {
+                this.resubscribeTimer = undefined;
+                if (!this.closed) this.subscription = this.subscribe(attempt + 1);
+              },
+              Math.min(500 * 2 ** attempt, 30_000),
+            );
+            timer.unref();
+            this.resubscribeTimer = timer;
+          }
+          return undefined;
+        },
+      );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -857,6 +891,7 @@ class CacheImpl implements Cache {
     this.l1?.clear();
     this.l1 = undefined;
     if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
+    if (this.resubscribeTimer !== undefined) clearTimeout(this.resubscribeTimer);
     const unsubscribe = await this.subscription;
     if (unsubscribe) {
       try {

@@ -211,6 +211,50 @@ describe('Redis faults', () => {
     }
   });
 
+  it('an L1 cache created while Redis is down becomes coherent once Redis is back (it keeps trying to subscribe)', async () => {
+    const ns = uniqueNamespace('l1late');
+    const heard: string[] = [];
+    await redis.stopServer();
+    let stopped = true;
+    const storeA = createRedisStore({ url: redis.url, commandTimeoutMs: 200, logger: captureLogger() });
+    const storeB = createRedisStore({ url: redis.url, logger: captureLogger() });
+    const a = createCache({
+      store: storeA,
+      namespace: ns,
+      l1: { maxEntries: 100, ttlMs: 600_000 },
+      logger: captureLogger(),
+      onInvalidation: (e) => {
+        if (e.kind === 'key') heard.push(e.key);
+      },
+    });
+    const b = createCache({ store: storeB, namespace: ns, broadcastSets: true, logger: captureLogger() });
+    try {
+      await expect(a.ready()).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await redis.startServer();
+      stopped = false;
+      await b.ready();
+      // Until a hears b's announcements, nothing it holds in L1 could be invalidated.
+      let probe = 0;
+      await waitUntil('a to hear invalidations', async () => {
+        await b.set(`probe-${++probe}`, probe, 60);
+        return heard.some((k) => k.startsWith('probe-'));
+      });
+      await b.set('k', 'v1', 300);
+      await waitUntil('a to hear the first set of k', () => heard.includes('k'));
+      heard.length = 0;
+      expect(await a.get('k')).toBe('v1');
+      expect(await a.get('k')).toBe('v1');
+      expect(a.stats().l1Hits).toBe(1); // served from a's L1 now
+      await b.set('k', 'v2', 300);
+      await waitUntil('a to hear the set of k', () => heard.includes('k'));
+      expect(await a.get('k')).toBe('v2');
+    } finally {
+      if (stopped) await redis.startServer();
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([storeA.close(), storeB.close()]);
+    }
+  });
+
   it('clears L1 when the invalidation subscriber loses its connection (messages may be lost)', async () => {
     const ns = uniqueNamespace('l1reset');
     const resets: Array<() => void> = [];
