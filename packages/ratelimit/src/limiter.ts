@@ -2,6 +2,7 @@ import { isPlanTier } from '@mentora/config';
 import { ConfigError, MentoraError, RateLimitError, ServiceUnavailableError } from '@mentora/errors';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { BlockList } from './blocks.ts';
+import { createDeadlineTracker } from './deadlines.ts';
 import { describeIdentity, identityKey, identityUserId } from './identity.ts';
 import { createThrottledLog, errorInfo, orSilent } from './log.ts';
 import { createMemoryLimiter } from './memory-store.ts';
@@ -173,21 +174,14 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
   }
 
   // A flags provider that never answers (a hung database behind it) must not hang every check.
-  function planWithin(userId: string): Promise<unknown> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ServiceUnavailableError('Feature flags did not resolve a plan in time', {
-              service: 'feature-flags',
-              context: { timeoutMs: flagsTimeoutMs },
-            }),
-          ),
-        flagsTimeoutMs,
-      );
+  const flagDeadlines = createDeadlineTracker(flagsTimeoutMs);
+  const flagsTimedOut = () =>
+    new ServiceUnavailableError('Feature flags did not resolve a plan in time', {
+      service: 'feature-flags',
+      context: { timeoutMs: flagsTimeoutMs },
     });
-    return Promise.race([flags.getUserPlan(userId), timeout]).finally(() => clearTimeout(timer));
+  function planWithin(userId: string): Promise<unknown> {
+    return flagDeadlines.within(flags.getUserPlan(userId), flagsTimedOut);
   }
 
   async function resolvePlan(identity: RateLimitIdentity): Promise<PlanTier> {
