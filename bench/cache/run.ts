@@ -250,7 +250,8 @@ try {
     }
     return { computes, ms: median(times) };
   };
-  // Two "processes": two caches on two connections, sharing the lease.
+  // Two cache instances on two Redis connections in this process, sharing the lease (the real two-process
+  // case is covered by packages/cache/test: see its lease tests).
   const peerStore = createRedisStore({ url: server.url, logger: silent });
   await peerStore.ready();
   const peer = mk({ store: peerStore });
@@ -259,7 +260,7 @@ try {
       (key, fn) => cache.getOrCompute(key, fn, 60),
       'one',
     ),
-    '@mentora/cache getOrCompute, lease, 2 processes × 500': await stampede(
+    '@mentora/cache getOrCompute, lease, 2 instances (2 connections) × 500': await stampede(
       (key, fn) =>
         Math.random() < 0.5
           ? cache.getOrCompute(key, fn, 60, { lease: true })
