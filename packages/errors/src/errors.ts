@@ -292,6 +292,30 @@ export class AIAPIError extends MentoraError<AIAPIContext> {
   }
 }
 
+export interface InvalidArgumentContext extends ErrorContext {
+  /** The parameter or option that was unusable (e.g. `ttlMs`, `options.cost`). */
+  argument?: string;
+}
+
+/**
+ * 500 — server code passed a function an argument or option it cannot use (a negative TTL, an empty key,
+ * an unserializable value). A programmer mistake, not client input: at the HTTP edge it renders as a
+ * generic 500 that shows nothing, and retrying cannot help. Values read from the environment are
+ * `ConfigError`s instead; client input is a `ValidationError` (400).
+ */
+export class InvalidArgumentError extends MentoraError<InvalidArgumentContext> {
+  static override readonly kind: string = 'InvalidArgumentError';
+  static override readonly defaultCode: string = 'INVALID_ARGUMENT';
+  static override readonly title: string = 'Internal Server Error';
+
+  constructor(message = 'Invalid argument', options: ErrorInit & { argument?: string } = {}) {
+    const { argument, context, ...rest } = options;
+    const ctx: InvalidArgumentContext = { ...context };
+    if (argument !== undefined) ctx.argument = argument;
+    super(message, { ...rest, context: ctx });
+  }
+}
+
 /** One configuration problem: a variable's name and what is wrong (never its value). */
 export interface ConfigIssue {
   variable: string;

@@ -19,6 +19,8 @@ export {
   type FeatureGateContext,
   FeatureGateError,
   ForbiddenError,
+  type InvalidArgumentContext,
+  InvalidArgumentError,
   type NotFoundContext,
   NotFoundError,
   normalizeValidationIssues,

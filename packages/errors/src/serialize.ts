@@ -6,6 +6,7 @@ import {
   DatabaseError,
   FeatureGateError,
   ForbiddenError,
+  InvalidArgumentError,
   NotFoundError,
   RateLimitError,
   ServiceUnavailableError,
@@ -53,6 +54,7 @@ const builtIns: MentoraErrorClass[] = [
   DatabaseError,
   AIAPIError,
   ConfigError,
+  InvalidArgumentError,
   ServiceUnavailableError,
 ];
 
