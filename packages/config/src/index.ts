@@ -58,4 +58,12 @@ export {
   type Profile,
   publicLeakReason,
 } from './schema.js';
-export { isSecret, REDACTED, type RedactOptions, redact, redactUrl, Secret } from './secret.js';
+export {
+  isSecret,
+  REDACTED,
+  type RedactOptions,
+  redact,
+  redactUrl,
+  SENSITIVE_KEY_PATTERN,
+  Secret,
+} from './secret.js';

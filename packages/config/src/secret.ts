@@ -69,8 +69,13 @@ export function redactUrl(url: string): string {
   }
 }
 
-const DEFAULT_SENSITIVE_KEY =
-  /passw(or)?d|passphrase|^pass$|secret|token$|authorization|cookie|api[-_]?key|private[-_]?key|service[-_]?role|signing[-_]?key|event[-_]?key|credential|session[-_]?id|^jwt$/i;
+/**
+ * Keys whose values are masked wherever they appear (logs, error reports): passwords, tokens, secrets,
+ * authorization and cookie headers, API / private / signing / event / service-role keys, credentials,
+ * session ids, JWTs and DSNs. Shared with @mentora/monitoring so logs and Sentry apply the same rules.
+ */
+export const SENSITIVE_KEY_PATTERN: RegExp =
+  /passw(or)?d|passphrase|^pass$|secret|token$|authorization|cookie|api[-_]?key|private[-_]?key|service[-_]?role|signing[-_]?key|event[-_]?key|credential|session[-_]?id|^jwt$|^dsn$|_dsn$/i;
 
 /** `scheme://user:password@` anywhere in a string. */
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)[^\s@/]+@/gi;
@@ -111,7 +116,7 @@ function isPlainObject(v: object): boolean {
  */
 export function redact<T>(value: T, options: RedactOptions = {}): T {
   const mask = options.mask ?? REDACTED;
-  const keys = options.keys === false ? undefined : (options.keys ?? DEFAULT_SENSITIVE_KEY);
+  const keys = options.keys === false ? undefined : (options.keys ?? SENSITIVE_KEY_PATTERN);
   const patterns = (options.paths ?? []).map((p) => p.split('.'));
   const seen = new WeakSet<object>();
 
