@@ -1,1 +1,26 @@
-export const packageName = '@mentora/monitoring';
+// @mentora/monitoring: the one Logger contract, request context, timing, health aggregation and the
+// batching writer behind every metric sink. Sentry lives on `@mentora/monitoring/sentry`.
+export { getContext, type RequestContext, runWithContext, setContextFields } from './context.js';
+export { createHealthCheck, type HealthCheck, type HealthCheckOptions } from './health/create.js';
+export type { CheckResult, HealthProbe, HealthReport, HealthStatus } from './health/types.js';
+export { type CreateLoggerOptions, createLogger } from './logger/create.js';
+export { createDefaultLogger, loggerOptionsFromConfig } from './logger/defaults.js';
+export type { LogDestination } from './logger/destination.js';
+export { isLogLevel } from './logger/levels.js';
+export { createRedactor, type RedactionOptions, type Redactor } from './logger/redact.js';
+export type { LogFields, Logger, LogLevel, MentoraLogger } from './logger/types.js';
+export {
+  type BatchWriter,
+  type BatchWriterOptions,
+  type BatchWriterStats,
+  createBatchWriter,
+} from './metrics/batch-writer.js';
+export type {
+  AIUsageRow,
+  ApiRequestLogRow,
+  MetricsWriters,
+  PerformanceMetricRow,
+  SystemHealthLogRow,
+} from './metrics/rows.js';
+export { measureAsync, PerformanceTimer } from './performance.js';
+export type { CaptureContext, ErrorReporter } from './reporter.js';
