@@ -9,6 +9,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '@mentora/errors';
+import { installPgTap, runPgProve } from '@mentora/supabase-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callRpc,
@@ -52,17 +53,17 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
     defineEdgeCases(() => ({ stack, clients, admin, asUser }));
     defineRlsMatrix(() => ({ stack, clients, admin, asUser }));
 
-    describe('SQL tests (supabase/tests)', () => {
+    describe('SQL tests (supabase/tests: pgTAP, run by pg_prove)', () => {
       it('every file passes', async () => {
+        // Postgres 15 creates the extension from Debian's files; PGlite loads its install script.
+        await installPgTap((sql, label) => stack.runSql(sql, label), { asExtension: mode === 'postgres' });
         const files = await sqlTestFiles();
         expect(files.length).toBeGreaterThanOrEqual(4);
-        for (const file of files) {
-          await withPg(stack.databaseUrl, async (pg) => {
-            await pg.query(file.sql).catch((error: Error) => {
-              throw new Error(`${file.name}: ${error.message}`, { cause: error });
-            });
-          });
-        }
+        const result = await runPgProve({ databaseUrl: stack.databaseUrl, files });
+        console.info(
+          `[${mode}] pg_prove: ${result.files} files, ${result.tests} tests in ${result.durationMs} ms`,
+        );
+        expect(result.files).toBe(files.length);
       });
     });
 
