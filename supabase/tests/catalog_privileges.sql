@@ -27,7 +27,7 @@ from unnest(array['creators', 'students', 'videos', 'video_chunks', 'chat_sessio
   'video_progress', 'quiz_attempts', 'project_submissions', 'student_achievements', 'analytics_events',
   'analytics_daily_metrics']) as t
 union all
-select 'authenticated', t, '', 'DELETE' from unnest(array['creators', 'videos', 'chat_sessions']) as t
+select 'authenticated', t, '', 'DELETE' from unnest(array['videos', 'chat_sessions']) as t
 union all
 select 'authenticated', g.relname, c, g.privilege
 from (values

@@ -58,15 +58,7 @@ export type Database = {
           success?: boolean
           user_id?: string | null
         }
-        Relationships: [
-          {
-            foreignKeyName: "ai_api_usage_creator_id_fkey"
-            columns: ["creator_id"]
-            isOneToOne: false
-            referencedRelation: "creators"
-            referencedColumns: ["id"]
-          },
-        ]
+        Relationships: []
       }
       analytics_daily_metrics: {
         Row: {
