@@ -176,6 +176,33 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
       });
     });
 
+    describe('size limits', () => {
+      it("a student's oversized analytics event is a ValidationError: from the CHECK (400) or the gateway (413)", async () => {
+        const t = await createTenant(admin);
+        const events = createQueryBuilder(await asUser(t.studentUserId), 'analytics_events');
+        const event = (bytes: number) => ({
+          user_id: t.studentUserId,
+          event_type: 'size-probe',
+          properties: { blob: 'x'.repeat(bytes) },
+        });
+        const overCheck = await rejectionOf(events.insert(event(20_000)));
+        expect(overCheck).toBeInstanceOf(ValidationError);
+        expect((overCheck as ValidationError).context).toMatchObject({ pgCode: '23514', httpStatus: 400 });
+        // The review stored 30 MB; the gateway refuses anything over 1 MiB before PostgREST reads it.
+        const overGateway = await rejectionOf(events.insert(event(30 * 1024 * 1024)));
+        expect(overGateway).toBeInstanceOf(ValidationError);
+        expect((overGateway as ValidationError).context).toMatchObject({
+          pgCode: 'PAYLOAD_TOO_LARGE',
+          httpStatus: 413,
+        });
+        expect((await events.insert(event(10_000))).event_type).toBe('size-probe');
+        const stored = await createQueryBuilder(admin, 'analytics_events').list({
+          filters: { user_id: t.studentUserId, event_type: 'size-probe' },
+        });
+        expect(stored.data).toHaveLength(1);
+      });
+    });
+
     describe('keyset pagination', () => {
       it('pages through 250 rows sharing created_at with limit 7: every id once, in order', async () => {
         const t = await createTenant(admin);
