@@ -105,7 +105,10 @@ export const PLPGSQL_CHECK_CONTROL = '/usr/share/postgresql/15/extension/plpgsql
  */
 export async function supabaseDbLint(
   databaseUrl: string,
-  options: SupabaseCliOptions,
+  options: SupabaseCliOptions & {
+    /** `--schema`: by default the CLI lints every schema that is not Postgres' or Supabase's own. */
+    schemas?: readonly string[];
+  },
 ): Promise<DbLintResult> {
   await ensureDebianFile(PLPGSQL_CHECK_CONTROL, 'postgresql-15-plpgsql-check');
   const args = [
@@ -118,6 +121,7 @@ export async function supabaseDbLint(
     '--fail-on',
     'none',
   ];
+  if (options.schemas) args.push('--schema', options.schemas.join(','));
   const result = await runSupabaseCli([...args, '--output-format', 'json'], options);
   let parsed: { results?: LintFinding[] };
   try {
