@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jwtRole } from './jwt.js';
+import { decodedViews, findJwts } from './wrapped-values.js';
 
 export const PROFILES = ['development', 'test', 'production'] as const;
 /** Which defaults apply: development and test run on embedded defaults, production has none. */
@@ -365,7 +366,23 @@ const DEV_ONLY_VALUES: Partial<Record<EnvVarName, string>> = {
   INNGEST_SIGNING_KEY: DEV_DEFAULTS.inngestSigningKey,
 };
 
-/** Why a NEXT_PUBLIC_ variable would leak a server secret, or undefined when it is fine. */
+/** Secrets recognisable by their format wherever they appear, with what to call them in a message. */
+const SECRET_FORMATS: readonly (readonly [RegExp, string])[] = [
+  [/sb_secret_[A-Za-z0-9_-]+/, 'a Supabase secret key'],
+  [/signkey-[A-Za-z0-9]+-[A-Za-z0-9]{16,}/, 'an Inngest signing key'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
+];
+
+/** scheme://user:password@ anywhere in a text. */
+const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:'"]*:[^\s/?#@'"]+@/i;
+
+const SHIPPED = 'NEXT_PUBLIC_ values are shipped to browsers';
+
+/**
+ * Why a NEXT_PUBLIC_ variable would leak a server secret, or undefined when it is fine. The value is
+ * searched, not just compared: a secret or a JWT quoted, embedded in JSON or a sentence, base64- or
+ * percent-encoded is inlined into browser bundles all the same. Messages never repeat the secret.
+ */
 export function publicLeakReason(
   name: string,
   value: unknown,
@@ -381,20 +398,34 @@ export function publicLeakReason(
   }
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const v = value.trim();
-  const role = jwtRole(v);
-  if (role === 'service_role' || role === 'supabase_admin') {
-    return `holds a ${role} JWT, which bypasses RLS; NEXT_PUBLIC_ values are shipped to browsers. Use the anon key here and keep the service-role key in SUPABASE_SERVICE_ROLE_KEY`;
+  const views = decodedViews(v);
+
+  // Only anon keys are public. The anon key's own field reports a bare token of another role
+  // ("must be an anon key"); everything wrapped, and every other variable, is reported here.
+  for (const { token, role } of views.flatMap(findJwts)) {
+    if (role === 'anon') continue;
+    if (role === 'service_role' || role === 'supabase_admin') {
+      return `holds a ${role} JWT, which bypasses RLS; ${SHIPPED}. Use the anon key here and keep the service-role key in SUPABASE_SERVICE_ROLE_KEY`;
+    }
+    if (name === 'NEXT_PUBLIC_SUPABASE_ANON_KEY' && token === v) continue;
+    return `holds a JWT whose role is ${role === undefined ? 'missing' : `"${role}"`}, not anon; ${SHIPPED}, so only the anon key may be public`;
   }
-  if (v.startsWith('sb_secret_')) {
-    return 'holds a Supabase secret key; NEXT_PUBLIC_ values are shipped to browsers. Use the publishable key here';
+  for (const [pattern, what] of SECRET_FORMATS) {
+    if (views.some((view) => pattern.test(view))) {
+      return what === 'a Supabase secret key'
+        ? `holds a Supabase secret key; ${SHIPPED}. Use the publishable key here`
+        : `holds ${what}; ${SHIPPED}. Keep it on the server`;
+    }
   }
   // Known URL variables say it themselves (their field refuses any credentials).
-  if (!Object.hasOwn(ENV_VARS, name) && urlCredentials(v)?.password) {
-    return 'holds a URL with a password; NEXT_PUBLIC_ values are shipped to browsers. Keep the credentials on the server';
+  if (!Object.hasOwn(ENV_VARS, name) && views.some((view) => URL_WITH_PASSWORD.test(view))) {
+    return `holds a URL with a password; ${SHIPPED}. Keep the credentials on the server`;
   }
   for (const [secretName, secretValue] of secretValues) {
-    if (secretValue.length >= 8 && v === secretValue) {
-      return `holds the same value as the server secret ${secretName}; NEXT_PUBLIC_ values are shipped to browsers`;
+    if (secretValue.length < 8) continue;
+    if (v === secretValue) return `holds the same value as the server secret ${secretName}; ${SHIPPED}`;
+    if (views.some((view) => view.includes(secretValue))) {
+      return `contains the value of the server secret ${secretName}; ${SHIPPED}`;
     }
   }
   return undefined;

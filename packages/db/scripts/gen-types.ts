@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate } from './typegen/generate.ts';
+import { generate } from './typegen.ts';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const migrationsFlag = process.argv.indexOf('--migrations');

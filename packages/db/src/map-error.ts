@@ -78,7 +78,14 @@ export function mapPermanentFailure(
   if (code === '23P01') {
     return new ConflictError(`${what}: the row conflicts with an existing one`, { context, cause: failure });
   }
-  if (INPUT_SQLSTATES.has(code) || code.startsWith('22') || code === 'PGRST100' || code === 'PGRST204') {
+  // 413: the API gateway refused a request body over its size limit (it never reached PostgREST).
+  if (
+    INPUT_SQLSTATES.has(code) ||
+    code.startsWith('22') ||
+    code === 'PGRST100' ||
+    code === 'PGRST204' ||
+    failure.status === 413
+  ) {
     return new ValidationError(`${what}: the database rejected the input (${code})`, {
       context,
       cause: failure,

@@ -30,7 +30,7 @@ export class MissingBinaryError extends Error {
   readonly debianPackage: string;
   constructor(command: string, debianPackage: string, detail: string, options?: { cause?: unknown }) {
     super(
-      `"${command}" was not found on PATH or in ${POSTGRES_BIN_DIR}. ${detail} ` +
+      `${isAbsolute(command) ? `${command} does not exist.` : `"${command}" was not found on PATH or in ${POSTGRES_BIN_DIR}.`} ${detail} ` +
         `Install it with: sudo apt-get update && sudo apt-get install -y ${debianPackage}`,
       options,
     );
@@ -128,4 +128,44 @@ export async function ensureBinary(command: string, debianPackage: string): Prom
     );
   }
   return installed;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `ensureBinary` for what a Debian package installs that is not a command: a Postgres extension's
+ * control file, a shared library. Returns `path` once it exists; installs `debianPackage` first when
+ * it is missing and we run as root; otherwise throws a MissingBinaryError naming the package.
+ */
+export async function ensureDebianFile(path: string, debianPackage: string): Promise<string> {
+  if (await exists(path)) return path;
+  if (!isRoot()) {
+    throw new MissingBinaryError(path, debianPackage, 'The harness installs it only when running as root.');
+  }
+  try {
+    await aptInstall(debianPackage);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new MissingBinaryError(
+      path,
+      debianPackage,
+      `Installing Debian package "${debianPackage}" failed: ${stderr.trim().split('\n').slice(-3).join(' ')}.`,
+      { cause: error },
+    );
+  }
+  if (!(await exists(path))) {
+    throw new MissingBinaryError(
+      path,
+      debianPackage,
+      `Debian package "${debianPackage}" was installed but does not provide ${path}.`,
+    );
+  }
+  return path;
 }

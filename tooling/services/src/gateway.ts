@@ -22,7 +22,16 @@ export interface StartGatewayOptions {
   upstreamTimeoutMs?: number;
   /** Listen on this port instead of a free one. */
   port?: number;
+  /**
+   * Largest request body forwarded to PostgREST, in bytes. A larger one is answered 413 with
+   * problem+json and never reaches PostgREST, as an API gateway in front of Supabase's PostgREST
+   * refuses it (nginx/Kong `client_max_body_size`). Default 1 MiB (nginx's default).
+   */
+  maxBodyBytes?: number;
 }
+
+/** nginx's default `client_max_body_size`. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface GatewayService {
   /** Base URL to give supabase-js: `createClient(url, anonKey)`. */
@@ -68,7 +77,7 @@ function forwardHeaders(headers: IncomingHttpHeaders, upstreamHost: string): Inc
   return out;
 }
 
-function sendProblem(res: ServerResponse, error: MentoraError): void {
+function sendProblem(res: ServerResponse, error: MentoraError, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -81,11 +90,31 @@ function sendProblem(res: ServerResponse, error: MentoraError): void {
     'content-type': 'application/problem+json',
     'content-length': Buffer.byteLength(body),
     ...(problem.status === 503 ? { 'retry-after': '1' } : {}),
+    ...headers,
   });
   res.end(body);
 }
 
 const IDEMPOTENT_WITHOUT_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function bodyTooLarge(limit: number): MentoraError {
+  return new MentoraError(`Request body exceeds the gateway's limit of ${limit} bytes`, {
+    code: 'PAYLOAD_TOO_LARGE',
+    status: 413,
+    retryable: false,
+    expose: true,
+    context: { limitBytes: limit },
+  });
+}
+
+/**
+ * Answers 413 and closes the connection once the answer is out: the rest of the body is read and
+ * dropped meanwhile, so a client still uploading gets the answer instead of a reset connection.
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  req.resume();
+  sendProblem(res, bodyTooLarge(limit), { connection: 'close' });
+}
 
 /**
  * A small Supabase-style API gateway: `/rest/v1/*` is proxied to PostgREST's `/*` with the
@@ -97,6 +126,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   const upstreamHost = options.postgrestHost ?? '127.0.0.1';
   const upstreamPort = options.postgrestPort;
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 60_000;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // Keep-alive to PostgREST: a fresh TCP connection per request would dominate the latency.
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -141,7 +171,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
         proxy(req, res, path, attempt + 1);
         return;
       }
-      if (error.code === 'UPSTREAM_TIMEOUT') {
+      if (error.code === 'BODY_TOO_LARGE') {
+        refuseBody(req, res, maxBodyBytes);
+      } else if (error.code === 'UPSTREAM_TIMEOUT') {
         sendProblem(
           res,
           new MentoraError('PostgREST did not answer in time', {
@@ -164,14 +196,32 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
         );
       }
     });
-    if (IDEMPOTENT_WITHOUT_BODY.has(req.method ?? '') && attempt > 0) upstream.end();
-    else req.pipe(upstream);
+    if (IDEMPOTENT_WITHOUT_BODY.has(req.method ?? '') && attempt > 0) {
+      upstream.end();
+      return;
+    }
+    // A body without a (truthful) Content-Length is counted as it streams: past the limit the upstream
+    // request is torn down before PostgREST has the whole body, so nothing of it is applied.
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= maxBodyBytes) return;
+      req.off('data', count);
+      req.unpipe(upstream);
+      upstream?.destroy(Object.assign(new Error('request body too large'), { code: 'BODY_TOO_LARGE' }));
+    };
+    req.on('data', count);
+    req.pipe(upstream);
   };
 
   const server: Server = createServer((req, res) => {
     const rawUrl = req.url ?? '/';
     const url = new URL(rawUrl, 'http://gateway');
     if (url.pathname === REST_PREFIX || url.pathname.startsWith(`${REST_PREFIX}/`)) {
+      if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
+        refuseBody(req, res, maxBodyBytes);
+        return;
+      }
       const path = (url.pathname.slice(REST_PREFIX.length) || '/') + url.search;
       proxy(req, res, path, 0);
       return;

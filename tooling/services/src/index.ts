@@ -1,6 +1,7 @@
 // @mentora/services: throwaway real services on free loopback ports, for tests and `pnpm dev`.
 // Vitest fixtures live on the `./vitest` entry so this one never imports vitest.
 export * from './binaries.ts';
+export * from './exec.ts';
 export * from './gateway.ts';
 export * from './keys.ts';
 export * from './migrate.ts';

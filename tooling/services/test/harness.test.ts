@@ -6,6 +6,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBinary } from '../src/binaries.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../src/gateway.ts';
 import { isAddressInUse, isPortOpen } from '../src/ports.ts';
 import { startPostgres } from '../src/postgres.ts';
 import { startRedis, startRedisCluster } from '../src/redis.ts';
@@ -150,6 +151,46 @@ describe.each<SupabaseStackMode>(['postgres', 'embedded'])(
       expect(openapi.status).toBe(200);
       const document = (await openapi.json()) as { paths: Record<string, unknown> };
       expect(Object.keys(document.paths)).toContain('/notes');
+    });
+
+    it('the gateway refuses a body over its limit with 413 problem+json before PostgREST sees it', async () => {
+      const body = JSON.stringify({ owner: USER_A, body: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) });
+      const post = (init: RequestInit & { duplex?: 'half' }) =>
+        fetch(`${stack.url}/rest/v1/notes`, {
+          method: 'POST',
+          headers: { apikey: stack.serviceRoleKey, 'content-type': 'application/json' },
+          ...init,
+        });
+      const declared = await post({ body });
+      expect(declared.status).toBe(413);
+      expect(declared.headers.get('content-type')).toBe('application/problem+json');
+      expect(await declared.json()).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+      // Streamed without a Content-Length: counted on the way, refused all the same.
+      const bytes = new TextEncoder().encode(body);
+      const streamed = await post({
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < bytes.length; i += 64 * 1024)
+              controller.enqueue(bytes.subarray(i, i + 64 * 1024));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      });
+      expect(streamed.status).toBe(413);
+      expect(await streamed.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      // supabase-js sees the gateway's answer as an error with its code.
+      const viaClient = await admin
+        .from('notes')
+        .insert({ owner: USER_A, body: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) });
+      expect(viaClient.status).toBe(413);
+      expect(viaClient.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      expect(
+        await psql(stack.databaseUrl, 'select count(*) from public.notes where length(body) > 100000'),
+      ).toBe('0');
+      // A body under the limit still goes through.
+      const small = await admin.from('notes').insert({ owner: USER_A, body: 'x'.repeat(100_000) });
+      expect(small.error).toBeNull();
     });
 
     it('a function created after start is served once the schema cache is reloaded', async () => {

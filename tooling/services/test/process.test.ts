@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureBinary, findBinary, MissingBinaryError, POSTGRES_BIN_DIR } from '../src/binaries.ts';
+import {
+  ensureBinary,
+  ensureDebianFile,
+  findBinary,
+  MissingBinaryError,
+  POSTGRES_BIN_DIR,
+} from '../src/binaries.ts';
 import { getFreePort, getFreePorts, isPortOpen, withPortRetry } from '../src/ports.ts';
 import { ServiceStartError, startProcess } from '../src/process.ts';
 import { isRoot, lookupSystemUser } from '../src/system-user.ts';
@@ -156,9 +162,20 @@ describe('ensureBinary', () => {
     expect(await ensureBinary('initdb', 'postgresql-15')).toBe(join(POSTGRES_BIN_DIR, 'initdb'));
   });
 
-  it('without root, a missing binary is a clear error naming the Debian package to install', async () => {
+  it('ensureDebianFile returns a file that a package installed', async () => {
+    const control = '/usr/share/postgresql/15/extension/plpgsql.control';
+    expect(await ensureDebianFile(control, 'postgresql-15')).toBe(control);
+  });
+
+  it.each([
+    ["ensureBinary('mentora-no-such-binary', 'mentora-no-such-package')", 'mentora-no-such-binary'],
+    [
+      "ensureDebianFile('/nonexistent/mentora.control', 'mentora-no-such-package')",
+      '/nonexistent/mentora.control',
+    ],
+  ])('without root, %s is a clear error naming the Debian package to install', async (call, missing) => {
     const script =
-      "import('./src/binaries.ts').then((m) => m.ensureBinary('mentora-no-such-binary', 'mentora-no-such-package'))" +
+      `import('./src/binaries.ts').then((m) => m.${call})` +
       '.then(() => console.log(JSON.stringify({ ok: true })))' +
       '.catch((e) => console.log(JSON.stringify({ name: e.name, message: e.message })))';
     let user: { uid: number; gid: number } | undefined;
@@ -179,7 +196,7 @@ describe('ensureBinary', () => {
     await new Promise((resolve) => child.once('close', resolve));
     const result = JSON.parse(out) as { name: string; message: string };
     expect(result.name).toBe(MissingBinaryError.name);
-    expect(result.message).toContain('mentora-no-such-binary');
+    expect(result.message).toContain(missing);
     expect(result.message).toContain('apt-get install -y mentora-no-such-package');
   });
 });

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createQueryBuilder, type MentoraSupabaseClient } from '../../src/index.js';
@@ -16,10 +16,13 @@ export async function withPg<T>(databaseUrl: string, fn: (client: pg.Client) => 
   }
 }
 
-export async function sqlTestFiles(): Promise<{ name: string; sql: string }[]> {
+/** The pgTAP files of supabase/tests, in name order. */
+export async function sqlTestFiles(): Promise<string[]> {
   const dir = join(supabaseDir, 'tests');
-  const names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
-  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })));
+  return (await readdir(dir))
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 export interface Tenant {

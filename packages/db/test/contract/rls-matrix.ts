@@ -4,7 +4,12 @@
 // here until it is classified below.
 import { ForbiddenError, isMentoraError, UnauthorizedError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
-import { createQueryBuilder, TABLE_METADATA, type TableName } from '../../src/index.js';
+import {
+  createQueryBuilder,
+  type MentoraSupabaseClient,
+  TABLE_METADATA,
+  type TableName,
+} from '../../src/index.js';
 import type { SuiteEnv } from './edge-cases.js';
 import { createTenant, rejectionOf, type Tenant } from './fixtures.js';
 
@@ -33,10 +38,11 @@ async function seedEveryTable(env: SuiteEnv, t: Tenant): Promise<Owned> {
     video_id: t.completedVideoId,
   });
   const eventType = `matrix-${crypto.randomUUID()}`;
+  // `videos` is the tenant's pending video, which no other row uses (so its creator may delete it).
   const [creator, student, video] = await Promise.all([
     q('creators').getById(t.creatorId),
     q('students').getById(t.studentId),
-    q('videos').getById(t.completedVideoId),
+    q('videos').getById(t.pendingVideoId),
   ]);
   return {
     creators: creator as Row,
@@ -77,6 +83,107 @@ async function seedEveryTable(env: SuiteEnv, t: Tenant): Promise<Owned> {
       unique_users: 1,
     }),
   };
+}
+
+type InfrastructureTable = (typeof INFRASTRUCTURE_TABLES)[number];
+
+/** One row of every infrastructure table, written by the service role (owned by tenant `t` where it can be). */
+async function seedInfrastructure(env: SuiteEnv, t: Tenant): Promise<Record<InfrastructureTable, Row>> {
+  const q = <T extends TableName>(table: T) => createQueryBuilder(env.admin, table);
+  const now = new Date().toISOString();
+  return {
+    job_queue: await q('job_queue').insert({ function_id: 'matrix', event_name: 'test/matrix' }),
+    performance_metrics: await q('performance_metrics').insert({ metric_name: 'matrix', value: 1 }),
+    system_health_logs: await q('system_health_logs').insert({ service: 'matrix', status: 'healthy' }),
+    cache_statistics: await q('cache_statistics').insert({
+      namespace: 'matrix',
+      period_start: now,
+      period_end: now,
+    }),
+    api_request_logs: await q('api_request_logs').insert({
+      method: 'GET',
+      path: '/matrix',
+      status_code: 200,
+      duration_ms: 1,
+    }),
+    rate_limit_violations: await q('rate_limit_violations').insert({
+      identifier: `user:${t.studentUserId}`,
+      endpoint: 'matrix',
+      limit_value: 1,
+      window_label: '1 m',
+      window_start: now,
+    }),
+    ai_api_usage: await q('ai_api_usage').insert({
+      provider: 'local',
+      model: 'matrix',
+      operation: 'chat',
+      creator_id: t.creatorId,
+      user_id: t.studentUserId,
+    }),
+  };
+}
+
+type DeleteOutcome = 'deleted' | 'refused';
+
+/**
+ * What a user's DELETE does to each row of their own tenant (their own rows and those of the people
+ * they work with). Every table is listed, so a new table does not compile until it is classified.
+ * Deleting a creator (an account) or a student (an enrolment) is a service-role flow: students' and
+ * usage data are never removed through a user's request.
+ */
+const OWN_TENANT_DELETE: Record<TableName, { creator: DeleteOutcome; student: DeleteOutcome }> = {
+  creators: { creator: 'refused', student: 'refused' },
+  students: { creator: 'refused', student: 'refused' },
+  // A video nobody used yet (see the deletion rules for one that students have used).
+  videos: { creator: 'deleted', student: 'refused' },
+  video_chunks: { creator: 'refused', student: 'refused' },
+  // A student's own conversation, with its messages.
+  chat_sessions: { creator: 'refused', student: 'deleted' },
+  chat_messages: { creator: 'refused', student: 'refused' },
+  video_progress: { creator: 'refused', student: 'refused' },
+  quiz_attempts: { creator: 'refused', student: 'refused' },
+  project_submissions: { creator: 'refused', student: 'refused' },
+  student_achievements: { creator: 'refused', student: 'refused' },
+  analytics_events: { creator: 'refused', student: 'refused' },
+  analytics_daily_metrics: { creator: 'refused', student: 'refused' },
+  job_queue: { creator: 'refused', student: 'refused' },
+  performance_metrics: { creator: 'refused', student: 'refused' },
+  system_health_logs: { creator: 'refused', student: 'refused' },
+  cache_statistics: { creator: 'refused', student: 'refused' },
+  api_request_logs: { creator: 'refused', student: 'refused' },
+  rate_limit_violations: { creator: 'refused', student: 'refused' },
+  ai_api_usage: { creator: 'refused', student: 'refused' },
+};
+
+/** The order in which the service role deletes one row of every table: rows before what they reference. */
+const SERVICE_DELETE_ORDER: TableName[] = [
+  'chat_messages',
+  'chat_sessions',
+  'video_progress',
+  'quiz_attempts',
+  'project_submissions',
+  'student_achievements',
+  'analytics_events',
+  'analytics_daily_metrics',
+  'video_chunks',
+  'videos',
+  'students',
+  'creators',
+  ...INFRASTRUCTURE_TABLES,
+];
+
+/** DELETE through `client`: the deleted row, or null when nothing was deleted (refused or invisible). */
+async function deleteOutcome(client: MentoraSupabaseClient, table: TableName, id: string | number) {
+  return createQueryBuilder(client, table)
+    .delete(id)
+    .then(
+      (row) => row as Row | null,
+      (error: unknown) => {
+        // No DELETE privilege: 403 for users, 401 for anon. Anything else is a failure of the test.
+        if (isMentoraError(error) && [401, 403].includes(error.status)) return null;
+        throw error;
+      },
+    );
 }
 
 /** A row of `table` that a user of `mine` would write pointing at tenant `theirs`. */
@@ -213,6 +320,78 @@ export function defineRlsMatrix(env: () => SuiteEnv) {
       for (const table of tables) {
         const now = await createQueryBuilder(admin, table).getById(their[table].id as string | number);
         expect(now, table).toEqual(their[table]);
+      }
+    });
+
+    it("a creator's DELETE /creators?user_id=eq.<own id> is refused; the service role's account deletion keeps usage owned", async () => {
+      const { admin, asUser } = env();
+      const t = await createTenant(admin);
+      const rows = { ...(await seedEveryTable(env(), t)), ...(await seedInfrastructure(env(), t)) };
+      const creator = await asUser(t.creatorUserId);
+      // The request of the review, as supabase-js sends it (not through the query builder's delete by id).
+      const { error } = await creator.from('creators').delete().eq('user_id', t.creatorUserId);
+      expect(error).toMatchObject({ code: '42501' });
+      for (const [table, row] of Object.entries(rows) as [TableName, Row][]) {
+        expect(await createQueryBuilder(admin, table).getById(row.id as string | number), table).toEqual(row);
+      }
+
+      await createQueryBuilder(admin, 'creators').delete(t.creatorId);
+      expect(await createQueryBuilder(admin, 'students').getById(t.studentId)).toBeNull();
+      expect(
+        await createQueryBuilder(admin, 'ai_api_usage').getById(rows.ai_api_usage.id as number),
+      ).toMatchObject({ creator_id: t.creatorId, user_id: t.studentUserId });
+    });
+
+    it('DELETE, every table and every role: anon none, users only what the allow-list says, the service role all', async () => {
+      const { clients, admin, asUser } = env();
+      const rowsOf = async () => {
+        const t = await createTenant(admin);
+        return { t, rows: { ...(await seedEveryTable(env(), t)), ...(await seedInfrastructure(env(), t)) } };
+      };
+      const tables = Object.keys(TABLE_METADATA) as TableName[];
+      expect([...SERVICE_DELETE_ORDER].sort()).toEqual([...tables].sort());
+
+      const stillThere = async (table: TableName, row: Row, label: string) =>
+        expect(await createQueryBuilder(admin, table).getById(row.id as string | number), label).toEqual(row);
+
+      // anon: nothing, anywhere.
+      const forAnon = await rowsOf();
+      for (const table of tables) {
+        const row = forAnon.rows[table];
+        expect(
+          await deleteOutcome(clients.anon(), table, row.id as string | number),
+          `anon deletes ${table}`,
+        ).toBeNull();
+        await stillThere(table, row, `anon deletes ${table}`);
+      }
+
+      // Users: each on a tenant of their own, so one user's allowed delete does not hide another's.
+      for (const who of ['creator', 'student'] as const) {
+        const { t, rows } = await rowsOf();
+        const user = await asUser(who === 'creator' ? t.creatorUserId : t.studentUserId);
+        for (const table of tables) {
+          const row = rows[table];
+          const label = `${who} deletes own-tenant ${table}`;
+          const deleted = await deleteOutcome(user, table, row.id as string | number);
+          if (OWN_TENANT_DELETE[table][who] === 'deleted') {
+            expect(deleted?.id, label).toEqual(row.id);
+            expect(
+              await createQueryBuilder(admin, table).getById(row.id as string | number),
+              label,
+            ).toBeNull();
+          } else {
+            expect(deleted, label).toBeNull();
+            await stillThere(table, row, label);
+          }
+        }
+      }
+
+      // The service role: any row.
+      const forService = await rowsOf();
+      for (const table of SERVICE_DELETE_ORDER) {
+        const row = forService.rows[table];
+        const deleted = await deleteOutcome(admin, table, row.id as string | number);
+        expect(deleted?.id, `service role deletes ${table}`).toEqual(row.id);
       }
     });
   });

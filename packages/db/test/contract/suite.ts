@@ -9,6 +9,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '@mentora/errors';
+import { installPgTap, runPgProve } from '@mentora/supabase-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callRpc,
@@ -52,17 +53,17 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
     defineEdgeCases(() => ({ stack, clients, admin, asUser }));
     defineRlsMatrix(() => ({ stack, clients, admin, asUser }));
 
-    describe('SQL tests (supabase/tests)', () => {
+    describe('SQL tests (supabase/tests: pgTAP, run by pg_prove)', () => {
       it('every file passes', async () => {
+        // Postgres 15 creates the extension from Debian's files; PGlite loads its install script.
+        await installPgTap((sql, label) => stack.runSql(sql, label), { asExtension: mode === 'postgres' });
         const files = await sqlTestFiles();
         expect(files.length).toBeGreaterThanOrEqual(4);
-        for (const file of files) {
-          await withPg(stack.databaseUrl, async (pg) => {
-            await pg.query(file.sql).catch((error: Error) => {
-              throw new Error(`${file.name}: ${error.message}`, { cause: error });
-            });
-          });
-        }
+        const result = await runPgProve({ databaseUrl: stack.databaseUrl, files });
+        console.info(
+          `[${mode}] pg_prove: ${result.files} files, ${result.tests} tests in ${result.durationMs} ms`,
+        );
+        expect(result.files).toBe(files.length);
       });
     });
 
@@ -172,6 +173,33 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
         const jobs = createQueryBuilder(admin, 'job_queue');
         const job = await jobs.insert({ function_id: 'rls', event_name: 'test/rls' });
         expect(await jobs.getById(job.id)).toMatchObject({ function_id: 'rls', status: 'pending' });
+      });
+    });
+
+    describe('size limits', () => {
+      it("a student's oversized analytics event is a ValidationError: from the CHECK (400) or the gateway (413)", async () => {
+        const t = await createTenant(admin);
+        const events = createQueryBuilder(await asUser(t.studentUserId), 'analytics_events');
+        const event = (bytes: number) => ({
+          user_id: t.studentUserId,
+          event_type: 'size-probe',
+          properties: { blob: 'x'.repeat(bytes) },
+        });
+        const overCheck = await rejectionOf(events.insert(event(20_000)));
+        expect(overCheck).toBeInstanceOf(ValidationError);
+        expect((overCheck as ValidationError).context).toMatchObject({ pgCode: '23514', httpStatus: 400 });
+        // The review stored 30 MB; the gateway refuses anything over 1 MiB before PostgREST reads it.
+        const overGateway = await rejectionOf(events.insert(event(30 * 1024 * 1024)));
+        expect(overGateway).toBeInstanceOf(ValidationError);
+        expect((overGateway as ValidationError).context).toMatchObject({
+          pgCode: 'PAYLOAD_TOO_LARGE',
+          httpStatus: 413,
+        });
+        expect((await events.insert(event(10_000))).event_type).toBe('size-probe');
+        const stored = await createQueryBuilder(admin, 'analytics_events').list({
+          filters: { user_id: t.studentUserId, event_type: 'size-probe' },
+        });
+        expect(stored.data).toHaveLength(1);
       });
     });
 
