@@ -43,7 +43,10 @@ export const DEFAULT_AI_PRICES: Readonly<AIPriceTable> = Object.freeze({
  */
 export class PriceBook {
   readonly #table = new Map<string, Map<string, AIPrice>>();
-  readonly #cache = new Map<string, AIPrice | null>();
+  // provider → model → price (null: not listed). Nested, so a lookup hashes the caller's strings (often
+  // constants with cached hashes) instead of building a combined key on every call.
+  readonly #cache = new Map<string, Map<string, AIPrice | null>>();
+  #cached = 0;
 
   constructor(...tables: (AIPriceTable | undefined)[]) {
     for (const table of tables) {
@@ -58,14 +61,23 @@ export class PriceBook {
 
   /** The price of a model, or undefined when it is not listed. */
   find(provider: string, model: string): AIPrice | undefined {
-    const key = `${provider}\u0000${model}`;
-    let hit = this.#cache.get(key);
-    if (hit === undefined) {
-      hit = this.#lookup(provider.toLowerCase(), model) ?? null;
-      if (this.#cache.size >= 1_024) this.#cache.clear();
-      this.#cache.set(key, hit);
+    let byModel = this.#cache.get(provider);
+    const hit = byModel?.get(model);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = this.#lookup(provider.toLowerCase(), model) ?? null;
+    // Bounded: model names can come from data.
+    if (this.#cached >= 1_024) {
+      this.#cache.clear();
+      this.#cached = 0;
+      byModel = undefined;
     }
-    return hit ?? undefined;
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.#cache.set(provider, byModel);
+    }
+    byModel.set(model, found);
+    this.#cached += 1;
+    return found ?? undefined;
   }
 
   #lookup(provider: string, model: string): AIPrice | undefined {
