@@ -55,7 +55,10 @@ export interface InfrastructureSinks {
   /** `createCache({ statsSink })`: buffers the rows, never blocks the cache's flush. */
   cacheStatistics(rows: CacheStatisticsInsert[]): void;
   /** `createRateLimiter({ violationSink })`: buffers each report, so the limiter never waits on the database. */
-  readonly rateLimitViolations: { record(violation: ViolationReport): void };
+  readonly rateLimitViolations: {
+    record(violation: ViolationReport): void;
+    recordMany(violations: ViolationReport[]): void;
+  };
   /** Writes everything buffered now. Never rejects. */
   flush(): Promise<void>;
   /** Writes everything buffered (within `closeTimeoutMs`), then refuses new rows. Close it after the cache and the limiter. */
@@ -87,6 +90,9 @@ export function createInfrastructureSinks(options: InfrastructureSinksOptions): 
     rateLimitViolations: {
       record(violation) {
         violations.push(violationRow(violation));
+      },
+      recordMany(reports) {
+        for (const violation of reports) violations.push(violationRow(violation));
       },
     },
     async flush() {
