@@ -51,8 +51,9 @@ export async function checkDatabaseHealth(
       healthy: false,
       latency: latency(),
       error: status === 0 ? 'database unreachable' : `HTTP ${status}${code}`,
+      // 502/503/504: the gateway answered for an API that is down.
       code:
-        status === 0
+        status === 0 || status === 502 || status === 503 || status === 504
           ? 'DATABASE_UNREACHABLE'
           : status === 401 || status === 403
             ? 'DATABASE_UNAUTHORIZED'
