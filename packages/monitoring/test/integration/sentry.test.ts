@@ -8,6 +8,7 @@ import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ErrorReporter, runWithContext } from '../../src/index.js';
 import { initSentry } from '../../src/sentry/index.js';
+import { deferred } from '../support/deferred.js';
 import { type ReceivedEnvelope, startEnvelopeServer } from '../support/envelope-server.js';
 
 const SECRET = 'sk_live_SENTRY_SCRUB_0123456789';
@@ -119,6 +120,26 @@ describe('initSentry with the real SDK', () => {
     expect(
       crumbs.find((b) => b.category === 'console' && String(b.message).startsWith('warning'))?.message,
     ).toBe('warning mentions [redacted]');
+  });
+
+  it('interleaved requests each report their own request id and user (tags read at capture time)', async () => {
+    const turns = [deferred(), deferred(), deferred()];
+    const run = (requestId: string, userId: string, waitFor: number, release: number) =>
+      runWithContext({ requestId, userId }, async () => {
+        await turns[waitFor]?.promise;
+        Sentry.addBreadcrumb({ category: 'step', message: `in ${requestId}` });
+        const id = reporter.captureException(new Error(`failure in ${requestId}`));
+        turns[release]?.resolve();
+        return id;
+      });
+    // A starts, B captures while A is suspended, then A captures: the contexts interleave.
+    const a = run('req-A', 'user-A', 1, 2);
+    const b = run('req-B', 'user-B', 0, 1);
+    turns[0]?.resolve();
+    const [idA, idB] = await Promise.all([a, b]);
+    expect(await reporter.flush(5_000)).toBe(true);
+    expect(eventFor(idA)).toMatchObject({ tags: { request_id: 'req-A' }, user: { id: 'user-A' } });
+    expect(eventFor(idB)).toMatchObject({ tags: { request_id: 'req-B' }, user: { id: 'user-B' } });
   });
 
   it('scrubs the incoming request the SDK attaches: headers, cookies, query string, URL', async () => {
