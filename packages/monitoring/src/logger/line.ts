@@ -15,8 +15,6 @@ export interface BoundFields {
   readonly json: string;
 }
 
-const EMPTY_BOUND: BoundFields = { fields: {}, json: '' };
-
 /**
  * Renders lines for one logger tree: one JSON object per line, or readable text. Fields are merged
  * with the precedence the contract promises (the call's own fields, then the logger's bound fields,
@@ -42,8 +40,6 @@ export class LineRenderer {
     for (const key of Object.keys(merged)) json += this.#field(key, merged[key]);
     return { fields: merged, json };
   }
-
-  static readonly none = EMPTY_BOUND;
 
   json(
     level: LogLevel,
