@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The Sentry adapter is its own entry: the root entry must never load @sentry/node.
+  entry: { index: 'src/index.ts', sentry: 'src/sentry/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

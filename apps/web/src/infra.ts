@@ -2,20 +2,23 @@
 // every client. Route handlers call getInfra(); nothing else constructs clients.
 import {
   type Cache,
-  type CacheStatsSink,
   type CacheStore,
   createCache,
   createMemoryStore as createMemoryCacheStore,
 } from '@mentora/cache';
 import { createRedisStore as createRedisCacheStore } from '@mentora/cache/redis';
 import { type Config, createStaticFeatureFlags, type FeatureFlags, loadConfig } from '@mentora/config';
-import { callRpc, createQueryBuilder, createSupabaseClients, type SupabaseClients } from '@mentora/db';
+import {
+  createInfrastructureSinks,
+  createInfrastructureWriters,
+  createSupabaseClients,
+  type SupabaseClients,
+} from '@mentora/db';
 import {
   createMemoryStore as createMemoryRateLimitStore,
   createRateLimiter,
   type RateLimiter,
   type RateLimitStore,
-  type ViolationSink,
 } from '@mentora/ratelimit';
 import { createRedisStore as createRedisRateLimitStore } from '@mentora/ratelimit/redis';
 import { Redis } from 'ioredis';
@@ -31,28 +34,12 @@ export interface Infra {
   close(): Promise<void>;
 }
 
-/** Periodic cache statistics, one row per namespace and period, into cache_statistics (one request per flush). */
-function cacheStatisticsTable(db: SupabaseClients): CacheStatsSink {
-  return async (rows) => {
-    await createQueryBuilder(db.admin(), 'cache_statistics').insertMany(rows, { returning: 'minimal' });
-  };
-}
-
-/** Writes deduplicated rate-limit violations to rate_limit_violations: one row per identity and window. */
-function rateLimitViolationsTable(db: SupabaseClients): ViolationSink {
-  return {
-    async record(v) {
-      await callRpc(db.admin(), 'record_rate_limit_violation', {
-        p_identifier: `${v.identityType}:${v.identity}`,
-        p_endpoint: v.endpoint,
-        p_limit: v.limit,
-        p_window: v.window,
-        p_window_start: v.windowStart.toISOString(),
-        p_plan: v.plan,
-        p_count: v.delta,
-      });
-    },
-  };
+/**
+ * Cache statistics and rate-limit violations go to their tables through the batching writer: buffered,
+ * written in multi-row calls, bounded while the database is down. Closed after the cache and the limiter.
+ */
+function infrastructureSinks(db: SupabaseClients) {
+  return createInfrastructureSinks({ writers: createInfrastructureWriters(db) });
 }
 
 function buildInfra(env: Record<string, string | undefined>): Infra {
@@ -63,6 +50,7 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
     serviceRoleKey: config.database.serviceRoleKey,
     headers: { 'x-application-name': config.app.name },
   });
+  const sinks = infrastructureSinks(db);
   // One Redis connection serves the cache and the rate limits; in memory mode the log says the state is per process.
   const redis =
     config.cache.driver === 'redis' && config.cache.redisUrl
@@ -79,7 +67,7 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
   const cache = createCache({
     store: cacheStore,
     namespace: `${config.cache.keyPrefix}web`,
-    statsSink: cacheStatisticsTable(db),
+    statsSink: sinks.cacheStatistics,
   });
   const flags = createStaticFeatureFlags({ defaultPlan: 'basic' });
   const limitStore: RateLimitStore = redis
@@ -89,7 +77,7 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
     store: limitStore,
     flags,
     insurance: true,
-    violationSink: rateLimitViolationsTable(db),
+    violationSink: sinks.rateLimitViolations,
   });
   let closing: Promise<void> | undefined;
   return {
@@ -116,6 +104,7 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
       closing ??= (async () => {
         // Users first (they flush statistics and violations through the database), then what they used.
         await Promise.allSettled([rateLimiter.close(), cache.close()]);
+        await sinks.close();
         await Promise.allSettled([db.close(), limitStore.close(), cacheStore.close()]);
         await redis?.quit().catch(() => redis.disconnect());
       })();

@@ -976,6 +976,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      record_rate_limit_violations: {
+        Args: { p_rows: Json }
+        Returns: number
+      }
     }
     Enums: {
       [_ in never]: never

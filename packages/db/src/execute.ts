@@ -1,7 +1,8 @@
 import type { MentoraError } from '@mentora/errors';
 import { ServiceUnavailableError } from '@mentora/errors';
+import type { Logger } from '@mentora/monitoring';
 import { classifyFailure } from './classify.js';
-import type { DbLogger, QueryEvent } from './logger.js';
+import type { QueryEvent } from './logger.js';
 import { mapPermanentFailure, type OperationInfo, transientFailureError } from './map-error.js';
 import { failureOf, PostgrestFailure, type PostgrestResult } from './postgrest-failure.js';
 import { backoffDelay, type ResolvedRetry, sleep } from './retry.js';
@@ -10,7 +11,7 @@ export interface ExecuteSettings {
   retry: ResolvedRetry;
   /** Budget for the whole operation, retries and backoff included. */
   timeoutMs: number;
-  logger?: DbLogger;
+  logger: Logger;
   onQuery?: (event: QueryEvent) => void;
 }
 
@@ -104,7 +105,7 @@ export async function execute<T>(
     }
     if (klass.applied === 'maybe') earlierMaybeApplied = true;
     const delay = Math.min(backoffDelay(settings.retry, attempt), Math.max(0, deadline - Date.now()));
-    settings.logger?.warn?.('database request failed transiently; retrying', {
+    settings.logger.warn('database request failed transiently; retrying', {
       target: request.target,
       operation: request.operation,
       attempt,

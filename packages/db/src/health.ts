@@ -4,8 +4,13 @@ export interface DatabaseHealth {
   healthy: boolean;
   /** Milliseconds until the answer (or until we gave up). */
   latency: number;
-  /** Short reason when unhealthy; never a connection string, key or SQL. */
+  /** Short reason when unhealthy; never a connection string, key or SQL. For logs, not public bodies. */
   error?: string;
+  /**
+   * Stable code when unhealthy, safe in a public health body: `TIMEOUT`, `DATABASE_UNREACHABLE`,
+   * `DATABASE_UNAUTHORIZED` (the key was refused) or `DATABASE_ERROR`.
+   */
+  code?: 'TIMEOUT' | 'DATABASE_UNREACHABLE' | 'DATABASE_UNAUTHORIZED' | 'DATABASE_ERROR';
 }
 
 export interface HealthCheckOptions {
@@ -35,18 +40,28 @@ export async function checkDatabaseHealth(
       .retry(false);
     if (!error) return { healthy: true, latency: latency() };
     if (signal.aborted)
-      return { healthy: false, latency: latency(), error: `timed out after ${timeoutMs} ms` };
+      return {
+        healthy: false,
+        latency: latency(),
+        error: `timed out after ${timeoutMs} ms`,
+        code: 'TIMEOUT',
+      };
     const code = error.code ? ` ${error.code}` : '';
     return {
       healthy: false,
       latency: latency(),
       error: status === 0 ? 'database unreachable' : `HTTP ${status}${code}`,
+      // 502/503/504: the gateway answered for an API that is down.
+      code:
+        status === 0 || status === 502 || status === 503 || status === 504
+          ? 'DATABASE_UNREACHABLE'
+          : status === 401 || status === 403
+            ? 'DATABASE_UNAUTHORIZED'
+            : 'DATABASE_ERROR',
     };
   } catch {
-    return {
-      healthy: false,
-      latency: latency(),
-      error: signal.aborted ? `timed out after ${timeoutMs} ms` : 'database unreachable',
-    };
+    return signal.aborted
+      ? { healthy: false, latency: latency(), error: `timed out after ${timeoutMs} ms`, code: 'TIMEOUT' }
+      : { healthy: false, latency: latency(), error: 'database unreachable', code: 'DATABASE_UNREACHABLE' };
   }
 }

@@ -20,7 +20,21 @@ export type {
 } from './database.types.js';
 export type { ComparisonOperator, FilterCondition, Filters } from './filters.js';
 export { checkDatabaseHealth, type DatabaseHealth, type HealthCheckOptions } from './health.js';
-export type { DbLogger, QueryEvent } from './logger.js';
+export {
+  type CacheStatisticsInsert,
+  createInfrastructureWriters,
+  type InfrastructureWriters,
+  type InfrastructureWritersOptions,
+  type RateLimitViolationRow,
+} from './infrastructure.js';
+export {
+  createInfrastructureSinks,
+  type InfrastructureSinks,
+  type InfrastructureSinksOptions,
+  type ViolationReport,
+  violationRow,
+} from './infrastructure-sinks.js';
+export type { QueryEvent } from './logger.js';
 export type { ColumnMetadata, TableMetadata } from './metadata-types.js';
 export { PostgrestFailure } from './postgrest-failure.js';
 export {

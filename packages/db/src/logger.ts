@@ -1,7 +1,8 @@
-/** The subset of a logger this package uses (pino, winston and @mentora/monitoring all fit). */
-export interface DbLogger {
-  debug?(message: string, meta?: Record<string, unknown>): void;
-  warn?(message: string, meta?: Record<string, unknown>): void;
+import { createDefaultLogger, type Logger } from '@mentora/monitoring';
+
+/** What this package logs under when its caller gave no logger: the shared default (warn+, JSON, stderr). */
+export function defaultDbLogger(): Logger {
+  return createDefaultLogger('@mentora/db');
 }
 
 /** One finished database call, for metrics (`performance_metrics`, histograms...). */

@@ -1,4 +1,5 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@mentora/errors';
+import type { Logger } from '@mentora/monitoring';
 import { fitsInFilter, isSortable, isValidColumnValue } from './column-values.js';
 import { type CursorCodec, createCursorCodec } from './cursor.js';
 import { type ExecuteSettings, execute } from './execute.js';
@@ -12,7 +13,7 @@ import {
   quoteLogicValue,
   type Scalar,
 } from './filters.js';
-import type { DbLogger, QueryEvent } from './logger.js';
+import { defaultDbLogger, type QueryEvent } from './logger.js';
 import type { TableMetadata } from './metadata-types.js';
 import type { PostgrestResult } from './postgrest-failure.js';
 import { type RetryOptions, resolveRetry } from './retry.js';
@@ -58,7 +59,8 @@ export interface QueryBuilderOptions {
    * instance that serves the same API.
    */
   cursorSecret?: string | Uint8Array;
-  logger?: DbLogger;
+  /** Where retries and failures are logged (default: the shared default logger, warnings and errors on stderr). */
+  logger?: Logger;
   /** Called after every database call (success or failure) with its duration, for metrics. */
   onQuery?: (event: QueryEvent) => void;
   /** Overrides the generated column metadata (tables created outside supabase/migrations). */
@@ -304,7 +306,7 @@ export function createQueryBuilder<T extends TableName>(
     settings: {
       retry: resolveRetry(options.retry),
       timeoutMs: options.timeoutMs ?? 10_000,
-      ...(options.logger ? { logger: options.logger } : {}),
+      logger: options.logger ?? defaultDbLogger(),
       ...(options.onQuery ? { onQuery: options.onQuery } : {}),
     },
     codec: createCursorCodec(options.cursorSecret === undefined ? {} : { secret: options.cursorSecret }),
@@ -655,7 +657,8 @@ async function callRpcWith<F extends FunctionName>(
 export interface RpcClientOptions {
   timeoutMs?: number;
   retry?: RetryOptions;
-  logger?: DbLogger;
+  /** Where retries and failures are logged (default: the shared default logger, warnings and errors on stderr). */
+  logger?: Logger;
   onQuery?: (event: QueryEvent) => void;
 }
 
@@ -669,7 +672,7 @@ export function callRpc<F extends FunctionName>(
   const settings: ExecuteSettings = {
     retry: resolveRetry(options.retry),
     timeoutMs: options.timeoutMs ?? 10_000,
-    ...(options.logger ? { logger: options.logger } : {}),
+    logger: options.logger ?? defaultDbLogger(),
     ...(options.onQuery ? { onQuery: options.onQuery } : {}),
   };
   return callRpcWith(client, settings, fn, args, options);

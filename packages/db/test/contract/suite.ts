@@ -745,6 +745,12 @@ export function defineContractSuite(mode: LocalSupabaseMode) {
                 retries.push(String(meta?.reason));
                 firstRetry();
               },
+              error() {},
+              info() {},
+              debug() {},
+              child() {
+                return this;
+              },
             },
             onQuery: (e) => events.push(e),
           });

@@ -1,5 +1,6 @@
-// The root entry must stay light: supabase-js and @mentora/errors only. PGlite, PostgREST, jose and
-// the service harness belong to @mentora/db/testing. Walks the static import graph of the sources.
+// The root entry must stay light: supabase-js, @mentora/errors and @mentora/monitoring (the Logger)
+// only. PGlite, PostgREST, jose and the service harness belong to @mentora/db/testing. Walks the
+// static import graph of the sources.
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,9 +26,10 @@ async function externalImports(entry: string): Promise<Set<string>> {
 }
 
 describe('entry points', () => {
-  it('the root entry imports only supabase-js and @mentora/errors', async () => {
+  it('the root entry imports only supabase-js, @mentora/errors and @mentora/monitoring', async () => {
     expect([...(await externalImports('index.ts'))].sort()).toEqual([
       '@mentora/errors',
+      '@mentora/monitoring',
       '@supabase/supabase-js',
     ]);
   });

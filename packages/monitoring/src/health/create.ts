@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@mentora/errors';
 import type { Logger } from '../logger/types.js';
 import type { CheckResult, HealthProbe, HealthReport, HealthStatus } from './types.js';
 
@@ -11,12 +12,17 @@ export interface HealthCheckOptions {
   /** Failure details (messages, causes) go here, never into the report. */
   logger?: Logger;
   /** Called with every report, e.g. to write system_health_logs through a batching writer. Must not throw. */
-  onReport?: (report: HealthReport) => void;
+  onReport?: (report: HealthReport) => void | Promise<void>;
 }
 
 export interface HealthCheck {
   /** Runs every probe concurrently, each under its own timeout. Never rejects. */
   run(): Promise<HealthReport>;
+}
+
+/** The HTTP status a health endpoint answers with: 503 when unhealthy (take me out of rotation), else 200. */
+export function healthHttpStatus(report: Pick<HealthReport, 'status'>): 200 | 503 {
+  return report.status === 'unhealthy' ? 503 : 200;
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -73,8 +79,31 @@ async function probeOne(
  */
 export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
   const timeoutMs = options.timeoutMs ?? 2_000;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new InvalidArgumentError(
+      `createHealthCheck: timeoutMs must be a positive number, got ${timeoutMs}`,
+      {
+        argument: 'timeoutMs',
+      },
+    );
+  }
+  const entries = Object.entries(options.checks ?? {});
+  for (const [name, probe] of entries) {
+    if (typeof probe !== 'function') {
+      throw new InvalidArgumentError(`createHealthCheck: check "${name}" is not a function`, {
+        argument: 'checks',
+      });
+    }
+  }
   const critical = new Set(options.critical ?? []);
-  const entries = Object.entries(options.checks);
+  for (const name of critical) {
+    // A typo here would silently turn a critical dependency into a non-critical one.
+    if (!Object.hasOwn(options.checks, name)) {
+      throw new InvalidArgumentError(`createHealthCheck: critical check "${name}" is not among the checks`, {
+        argument: 'critical',
+      });
+    }
+  }
   return {
     async run() {
       const results = await Promise.all(
@@ -90,7 +119,13 @@ export function createHealthCheck(options: HealthCheckOptions): HealthCheck {
       });
       const report: HealthReport = { status, timestamp: new Date().toISOString(), checks };
       try {
-        options.onReport?.(report);
+        const pending = options.onReport?.(report) as unknown;
+        // An async hook's rejection must not become an unhandled rejection.
+        if (pending && typeof (pending as Promise<void>).then === 'function') {
+          (pending as Promise<void>).then(undefined, (error: unknown) =>
+            options.logger?.warn('health report hook failed', { error }),
+          );
+        }
       } catch (error) {
         options.logger?.warn('health report hook failed', { error });
       }

@@ -1,10 +1,14 @@
+import { InvalidArgumentError } from '@mentora/errors';
 import type { Logger } from '../logger/types.js';
 
 export interface BatchWriterOptions<T> {
   /** Used in logs and stats (`performance_metrics`, `rate_limit_violations`…). */
   name: string;
-  /** Writes one batch (a multi-row insert). A rejection counts the rows as failed; they are not retried. */
-  write(rows: T[]): Promise<void>;
+  /**
+   * Writes one batch (a multi-row insert). A rejection counts the rows as failed; they are not retried.
+   * `signal` aborts when the write has taken longer than `writeTimeoutMs` (its rows then count as failed).
+   */
+  write(rows: T[], signal: AbortSignal): Promise<void>;
   /** Rows per `write` call (default 500). A full batch is written at once, without waiting for the timer. */
   maxBatchSize?: number;
   /** Buffered rows are written at least this often (default 5000 ms). */
@@ -13,6 +17,11 @@ export interface BatchWriterOptions<T> {
   maxBuffered?: number;
   /** `write` calls in flight at most (default 2). */
   concurrency?: number;
+  /**
+   * A write that has not settled after this long counts as failed and frees its slot (default 30 000 ms):
+   * a hung database must not hold the writer's slots, `flush()` or `close()` forever.
+   */
+  writeTimeoutMs?: number;
   /** How long `close()` keeps writing what is buffered before it gives up and counts the rest (default 5000 ms). */
   closeTimeoutMs?: number;
   logger?: Logger;
@@ -24,7 +33,7 @@ export interface BatchWriterStats {
   written: number;
   /** Rows refused because the buffer was full (or the writer closed). */
   dropped: number;
-  /** Rows whose `write` rejected or timed out at close. */
+  /** Rows whose `write` rejected or timed out, and rows still buffered when `close()` gave up. */
   failed: number;
 }
 
@@ -39,16 +48,31 @@ export interface BatchWriter<T> {
   stats(): BatchWriterStats;
 }
 
+function positive(name: string, value: number, integer: boolean): number {
+  if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
+    throw new InvalidArgumentError(
+      `createBatchWriter: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`,
+      { argument: name },
+    );
+  }
+  return value;
+}
+
 /**
  * The one batching writer behind every metric and statistics sink: rows are buffered in memory and
  * written in batches on an interval, when a batch fills, and on close. A slow or failing database never
  * blocks the caller and never grows memory past `maxBuffered`.
  */
 export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWriter<T> {
-  const maxBatchSize = Math.max(1, options.maxBatchSize ?? 500);
-  const maxBuffered = Math.max(1, options.maxBuffered ?? 10_000);
-  const concurrency = Math.max(1, options.concurrency ?? 2);
-  const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
+  if (typeof options?.write !== 'function') {
+    throw new InvalidArgumentError('createBatchWriter: `write` must be a function', { argument: 'write' });
+  }
+  const maxBatchSize = positive('maxBatchSize', options.maxBatchSize ?? 500, true);
+  const maxBuffered = positive('maxBuffered', options.maxBuffered ?? 10_000, true);
+  const concurrency = positive('concurrency', options.concurrency ?? 2, true);
+  const flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs ?? 5_000, false);
+  const writeTimeoutMs = positive('writeTimeoutMs', options.writeTimeoutMs ?? 30_000, false);
+  const closeTimeoutMs = positive('closeTimeoutMs', options.closeTimeoutMs ?? 5_000, false);
   let buffer: T[] = [];
   const inFlight = new Set<Promise<void>>();
   let inFlightRows = 0;
@@ -56,24 +80,50 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
   let closed = false;
   let closing: Promise<void> | undefined;
   let lastFailureLog = 0;
+  let suppressedFailures = 0;
 
   const logFailure = (error: unknown, rows: number) => {
     // One line per interval at most: a database outage under load must not become a log flood.
     const now = Date.now();
-    if (now - lastFailureLog < 10_000) return;
+    if (now - lastFailureLog < 10_000) {
+      suppressedFailures += 1;
+      return;
+    }
     lastFailureLog = now;
-    options.logger?.warn('batch write failed; rows dropped', { writer: options.name, rows, error, ...stats });
+    const suppressed = suppressedFailures;
+    suppressedFailures = 0;
+    options.logger?.warn('batch write failed; rows dropped', {
+      writer: options.name,
+      rows,
+      error,
+      suppressed,
+      ...stats,
+    });
   };
 
-  const startWrite = (rows: T[]): Promise<void> => {
+  const writeOne = (rows: T[]): Promise<void> => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`write timed out after ${writeTimeoutMs} ms`));
+      }, writeTimeoutMs);
+    });
+    const attempt = Promise.resolve().then(() => options.write(rows, controller.signal));
+    // The losing side of the race must not surface as an unhandled rejection.
+    attempt.catch(() => {});
+    return Promise.race([attempt, timedOut]).finally(() => clearTimeout(timer));
+  };
+
+  const startWrite = (rows: T[]): void => {
     inFlightRows += rows.length;
-    const p = Promise.resolve()
-      .then(() => options.write(rows))
+    const p: Promise<void> = writeOne(rows)
       .then(
         () => {
           stats.written += rows.length;
         },
-        (error) => {
+        (error: unknown) => {
           stats.failed += rows.length;
           logFailure(error, rows.length);
         },
@@ -84,14 +134,13 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
         pump();
       });
     inFlight.add(p);
-    return p;
   };
 
   /** Starts writes while there are rows and free slots; `force` writes a partial batch. */
   let force = false;
   const pump = () => {
     while (buffer.length > 0 && inFlight.size < concurrency && (force || buffer.length >= maxBatchSize)) {
-      startWrite(buffer.splice(0, maxBatchSize));
+      startWrite(buffer.length <= maxBatchSize ? buffer.splice(0) : buffer.splice(0, maxBatchSize));
     }
     if (buffer.length === 0) force = false;
   };
@@ -109,7 +158,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
   const timer = setInterval(() => {
     force = true;
     pump();
-  }, options.flushIntervalMs ?? 5_000);
+  }, flushIntervalMs);
   timer.unref();
 
   return {
@@ -140,6 +189,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
           options.logger?.warn('batch writer closed before every row was written', {
             writer: options.name,
             lost,
+            timeoutMs: closeTimeoutMs,
           });
         }
       })();

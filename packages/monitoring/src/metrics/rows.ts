@@ -52,10 +52,13 @@ export interface SystemHealthLogRow {
   checked_at: string;
 }
 
-/** One multi-row insert per table. Each may be omitted: that table's rows are then not recorded. */
+/**
+ * One multi-row insert per table. Each may be omitted: that table's rows are then not recorded. `signal`
+ * aborts when the batching writer gave up on the call (it took longer than `writeTimeoutMs`).
+ */
 export interface MetricsWriters {
-  performanceMetrics?(rows: PerformanceMetricRow[]): Promise<void>;
-  apiRequestLogs?(rows: ApiRequestLogRow[]): Promise<void>;
-  aiApiUsage?(rows: AIUsageRow[]): Promise<void>;
-  systemHealthLogs?(rows: SystemHealthLogRow[]): Promise<void>;
+  performanceMetrics?(rows: PerformanceMetricRow[], signal?: AbortSignal): Promise<void>;
+  apiRequestLogs?(rows: ApiRequestLogRow[], signal?: AbortSignal): Promise<void>;
+  aiApiUsage?(rows: AIUsageRow[], signal?: AbortSignal): Promise<void>;
+  systemHealthLogs?(rows: SystemHealthLogRow[], signal?: AbortSignal): Promise<void>;
 }

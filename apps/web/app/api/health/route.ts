@@ -1,28 +1,24 @@
 import { checkDatabaseHealth } from '@mentora/db';
+import { createDefaultLogger, createHealthCheck, healthHttpStatus } from '@mentora/monitoring';
 import { getInfra } from '../../../src/infra';
 
 export const dynamic = 'force-dynamic';
 
-type CheckStatus = { status: 'ok' | 'error'; latency: number; error?: string };
-
 // Database down → unhealthy (503); cache down → degraded (200): the cache fails open to the database.
+// The body carries statuses, latencies and stable codes only; what went wrong is logged.
 export async function GET(): Promise<Response> {
   const infra = getInfra();
-  const [database, cache] = await Promise.all([
-    checkDatabaseHealth(infra.db.anon(), { timeoutMs: 2000 }),
-    infra.cache.healthCheck(),
-  ]);
-  const checks: Record<string, CheckStatus> = {
-    database: {
-      status: database.healthy ? 'ok' : 'error',
-      latency: database.latency,
-      ...(database.error ? { error: database.error } : {}),
+  const report = await createHealthCheck({
+    checks: {
+      database: () => checkDatabaseHealth(infra.db.anon(), { timeoutMs: 2_000 }),
+      cache: () => infra.cache.healthCheck(),
     },
-    cache: { status: cache.healthy ? 'ok' : 'error', latency: cache.latency },
-  };
-  const status = !database.healthy ? 'unhealthy' : !cache.healthy ? 'degraded' : 'healthy';
-  return Response.json(
-    { status, timestamp: new Date().toISOString(), checks },
-    { status: status === 'unhealthy' ? 503 : 200, headers: { 'cache-control': 'no-store' } },
-  );
+    critical: ['database'],
+    timeoutMs: 2_500,
+    logger: createDefaultLogger('@mentora/web'),
+  }).run();
+  return Response.json(report, {
+    status: healthHttpStatus(report),
+    headers: { 'cache-control': 'no-store' },
+  });
 }
