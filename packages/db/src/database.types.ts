@@ -976,10 +976,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
-      record_rate_limit_violations: {
-        Args: { p_rows: Json }
-        Returns: number
-      }
+      record_rate_limit_violations: { Args: { p_rows: Json }; Returns: number }
     }
     Enums: {
       [_ in never]: never
