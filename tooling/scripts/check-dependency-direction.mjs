@@ -31,6 +31,8 @@ export const LIBRARY_LAYERS = {
  */
 export const SUPPORT_LAYERS = {
   '@mentora/services': 1.5,
+  // Supabase's own CLI, type generator and pgTAP runner: the db package's tests use it.
+  '@mentora/supabase-tools': 1.6,
   '@mentora/web': 6,
   '@mentora/worker': 6,
   '@mentora/dev': 6,
@@ -39,6 +41,8 @@ export const SUPPORT_LAYERS = {
 
 /** The one private package a published one may use: the test harness, as a dev dependency, not bundled. */
 const HARNESS = '@mentora/services';
+/** Private test tooling a published package may use as a dev dependency (never bundled, never at run time). */
+const TEST_TOOLING = new Set([HARNESS, '@mentora/supabase-tools']);
 
 /**
  * Known exceptions, each with the reason it is tolerated for now. They are reported on every run (so the
@@ -110,7 +114,7 @@ export function analyze(packages) {
         );
       }
       if (!pkg.private && target.private) {
-        const harnessForTests = dep === HARNESS && kind === 'devDependencies';
+        const harnessForTests = TEST_TOOLING.has(dep) && kind === 'devDependencies';
         if (harnessForTests) continue;
         const exception = ALLOWED.find((a) => a.from === pkg.name && a.to === dep && a.kind === kind);
         if (exception) allowed.push(`${pkg.name} → ${dep} (${kind}): ${exception.why}`);
