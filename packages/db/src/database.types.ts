@@ -594,6 +594,54 @@ export type Database = {
           },
         ]
       }
+      quizzes: {
+        Row: {
+          created_at: string
+          creator_id: string
+          generated_at: string
+          id: string
+          question_count: number
+          questions: Json
+          updated_at: string
+          video_id: string
+        }
+        Insert: {
+          created_at?: string
+          creator_id: string
+          generated_at?: string
+          id: string
+          question_count: number
+          questions: Json
+          updated_at?: string
+          video_id: string
+        }
+        Update: {
+          created_at?: string
+          creator_id?: string
+          generated_at?: string
+          id?: string
+          question_count?: number
+          questions?: Json
+          updated_at?: string
+          video_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "quizzes_creator_id_fkey"
+            columns: ["creator_id"]
+            isOneToOne: false
+            referencedRelation: "creators"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "quizzes_video_id_fkey"
+            columns: ["video_id"]
+            isOneToOne: false
+            referencedRelation: "videos"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       rate_limit_violations: {
         Row: {
           endpoint: string
@@ -954,6 +1002,21 @@ export type Database = {
           video_id: string
         }[]
       }
+      record_job_run: {
+        Args: {
+          p_attempts: number
+          p_error?: Json
+          p_event_id?: string
+          p_event_name: string
+          p_function_id: string
+          p_max_attempts: number
+          p_payload?: Json
+          p_result?: Json
+          p_run_id: string
+          p_status: string
+        }
+        Returns: undefined
+      }
       record_rate_limit_violation: {
         Args: {
           p_count?: number
@@ -982,6 +1045,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      store_video_chunks: {
+        Args: { p_chunks: Json; p_total: number; p_video_id: string }
+        Returns: number
       }
     }
     Enums: {
