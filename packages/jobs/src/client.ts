@@ -115,6 +115,7 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
     id: APP_ID,
     isDev,
     logger: toInngestLogger(logger),
+    internalLogger: toInngestLogger(logger, { internal: true }),
     middleware: [contextMiddleware(), validationMiddleware()],
     ...(eventKey ? { eventKey } : {}),
     ...(signingKey ? { signingKey } : {}),

@@ -2,10 +2,20 @@
 // a rate limit says when to come back (retry after), anything else is retried with backoff.
 import {
   AIAPIError,
+  ConfigError,
+  ConflictError,
+  DatabaseError,
+  FeatureGateError,
+  ForbiddenError,
+  InvalidArgumentError,
   isMentoraError,
-  type MentoraError,
+  MentoraError,
+  type MentoraErrorClass,
+  NotFoundError,
   RateLimitError,
   ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationError,
 } from '@mentora/errors';
 import { NonRetriableError, RetryAfterError } from 'inngest';
 
@@ -45,15 +55,42 @@ export function toInngestError(error: unknown): unknown {
   return error;
 }
 
+// Inngest keeps only name, message, stack and cause of a step's error once it has been through the
+// executor, so a Mentora error comes back by class name: map the name to the class's code.
+const CODE_BY_KIND = new Map<string, string>(
+  (
+    [
+      MentoraError,
+      ValidationError,
+      NotFoundError,
+      ConflictError,
+      UnauthorizedError,
+      ForbiddenError,
+      FeatureGateError,
+      RateLimitError,
+      DatabaseError,
+      AIAPIError,
+      InvalidArgumentError,
+      ConfigError,
+      ServiceUnavailableError,
+    ] as MentoraErrorClass[]
+  ).map((c) => [c.kind, c.defaultCode]),
+);
+
+const WRAPPERS = new Set(['NonRetriableError', 'RetryAfterError', 'StepError']);
+
 /**
  * The stable code of an error as it comes back from Inngest (a StepError whose cause chain carries the
- * serialized original): the first `code` of a Mentora error found in the chain, else the error's name.
+ * serialized original): the first `code` found in the chain, or the code of the first Mentora error
+ * class named in it (through NonRetriableError/RetryAfterError wrappers), else the error's name.
  */
 export function errorCodeOf(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
+    const { code, name } = current as { code?: unknown; name?: unknown };
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code)) return code;
+    if (typeof name === 'string' && CODE_BY_KIND.has(name)) return CODE_BY_KIND.get(name) as string;
+    if (typeof name === 'string' && name !== 'Error' && !WRAPPERS.has(name)) break;
     current = (current as { cause?: unknown }).cause;
   }
   const name = (error as { name?: unknown } | null)?.name;

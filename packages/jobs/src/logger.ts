@@ -24,13 +24,22 @@ function toLine(args: unknown[]): { message: string; fields?: LogFields } {
   return fields ? { message, fields } : { message, fields: { arg: first } };
 }
 
-/** Adapts a Mentora Logger to the logger Inngest accepts (client `logger` option). */
-export function toInngestLogger(logger: Logger): InngestLogger {
+// The SDK reports every failed step and function attempt at error level; the run hooks log the same
+// failures with their code, attempt and whether a retry follows, so these repeat lines are kept for debug.
+const REPEATED_BY_RUN_HOOKS = new Set(['Inngest step error', 'Inngest function error']);
+
+/**
+ * Adapts a Mentora Logger to the logger Inngest accepts (the client's `logger` and `internalLogger`
+ * options). With `internal: true`, the SDK's own per-attempt failure lines go to debug.
+ */
+export function toInngestLogger(logger: Logger, options: { internal?: boolean } = {}): InngestLogger {
   const forward =
     (level: Level) =>
     (...args: unknown[]): void => {
       const { message, fields } = toLine(args);
-      logger[level](message, fields);
+      if (options.internal && level === 'error' && REPEATED_BY_RUN_HOOKS.has(message))
+        logger.debug(message, fields);
+      else logger[level](message, fields);
     };
   return { info: forward('info'), warn: forward('warn'), error: forward('error'), debug: forward('debug') };
 }

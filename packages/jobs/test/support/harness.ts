@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { createSupabaseClients, type SupabaseClients } from '@mentora/db';
 import { createLogger, type ErrorReporter } from '@mentora/monitoring';
 import { type SupabaseStack, type SupabaseStackMode, startSupabaseStack } from '@mentora/services';
@@ -37,6 +38,8 @@ export interface JobsHarness {
   runner: LocalRunner;
   reports: CapturedReport[];
   invalidated: string[];
+  /** Every log line the functions and the runner wrote (JSON). */
+  logs: Array<Record<string, unknown>>;
   url: string;
   close(): Promise<void>;
 }
@@ -65,12 +68,14 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(stack: SupabaseStack, options: HarnessOptions = {}): Promise<JobsHarness> {
-  const logger = createLogger({
-    service: 'jobs-test',
-    level: 'error',
-    format: 'json',
-    destination: process.stderr,
+  const logs: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      callback();
+    },
   });
+  const logger = createLogger({ service: 'jobs-test', level: 'info', format: 'json', destination });
   const db = createSupabaseClients({
     url: stack.url,
     anonKey: stack.anonKey,
@@ -116,6 +121,7 @@ export async function startHarness(stack: SupabaseStack, options: HarnessOptions
     runner,
     reports,
     invalidated,
+    logs,
     url,
     async close() {
       await runner.waitForIdle();
@@ -180,4 +186,34 @@ export async function createFixture(
       values ('${f.studentId}', '${f.studentUserId}', '${f.creatorId}', 'Student', '${f.studentEmail}', '${f.membershipId}');
   `);
   return f;
+}
+
+/** The job_queue rows of a run (there must be at most one). */
+export async function jobRows(h: JobsHarness, runId: string) {
+  const { data, error } = await h.db.admin().from('job_queue').select('*').eq('run_id', runId);
+  if (error) throw new Error(error.message);
+  return data;
+}
+
+export async function chunkCount(h: JobsHarness, videoId: string): Promise<number> {
+  const { count, error } = await h.db
+    .admin()
+    .from('video_chunks')
+    .select('id', { count: 'exact', head: true })
+    .eq('video_id', videoId);
+  if (error) throw new Error(error.message);
+  return count ?? 0;
+}
+
+export async function video(h: JobsHarness, videoId: string) {
+  const { data, error } = await h.db.admin().from('videos').select('*').eq('id', videoId).single();
+  if (error) throw new Error(error.message);
+  return data;
+}
+
+export function uploadEvent(f: Fixture, extra: { autoGenerateQuiz?: boolean } = {}) {
+  return {
+    name: 'video/upload.completed' as const,
+    data: { videoId: f.videoId, creatorId: f.creatorId, videoUrl: f.videoUrl, duration: 600, ...extra },
+  };
 }
