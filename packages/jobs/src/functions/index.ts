@@ -12,15 +12,16 @@ import { createMembershipUpdated } from './membership-updated.js';
 import { createProcessVideo } from './process-video.js';
 import { createSendEmail } from './send-email.js';
 
+/** The functions by name (what `serve` and `@inngest/test` take); their handlers are typed where they are defined. */
 export interface JobFunctions {
-  processVideo: ReturnType<typeof createProcessVideo>;
-  generateQuiz: ReturnType<typeof createGenerateQuiz>;
-  sendEmail: ReturnType<typeof createSendEmail>;
-  achievementUnlocked: ReturnType<typeof createAchievementUnlocked>;
-  membershipUpdated: ReturnType<typeof createMembershipUpdated>;
-  aggregateDailyAnalytics: ReturnType<typeof createAggregateDailyAnalytics>;
-  checkContentHealth: ReturnType<typeof createCheckContentHealth>;
-  cleanupOldRecords: ReturnType<typeof createCleanupOldRecords>;
+  processVideo: InngestFunction.Any;
+  generateQuiz: InngestFunction.Any;
+  sendEmail: InngestFunction.Any;
+  achievementUnlocked: InngestFunction.Any;
+  membershipUpdated: InngestFunction.Any;
+  aggregateDailyAnalytics: InngestFunction.Any;
+  checkContentHealth: InngestFunction.Any;
+  cleanupOldRecords: InngestFunction.Any;
   /** All of the above, for `serve({ client, functions: fns.all })`. */
   all: InngestFunction.Any[];
 }
