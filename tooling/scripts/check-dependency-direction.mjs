@@ -5,7 +5,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const layer = { errors: 0, config: 1, monitoring: 2, db: 3, redis: 3, cache: 4, ratelimit: 4, jobs: 4, http: 5 };
+const layer = {
+  errors: 0,
+  config: 1,
+  monitoring: 2,
+  db: 3,
+  redis: 3,
+  cache: 4,
+  ratelimit: 4,
+  jobs: 4,
+  http: 5,
+};
 const root = new URL('../../packages/', import.meta.url).pathname;
 const problems = [];
 for (const dir of readdirSync(root)) {
