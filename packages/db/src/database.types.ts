@@ -578,6 +578,54 @@ export type Database = {
           },
         ]
       }
+      quizzes: {
+        Row: {
+          created_at: string
+          creator_id: string
+          generated_at: string
+          id: string
+          question_count: number
+          questions: NonNullable<Json>
+          updated_at: string
+          video_id: string
+        }
+        Insert: {
+          created_at?: string
+          creator_id: string
+          generated_at?: string
+          id: string
+          question_count: number
+          questions: NonNullable<Json>
+          updated_at?: string
+          video_id: string
+        }
+        Update: {
+          created_at?: string
+          creator_id?: string
+          generated_at?: string
+          id?: string
+          question_count?: number
+          questions?: NonNullable<Json>
+          updated_at?: string
+          video_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "quizzes_creator_id_fkey"
+            columns: ["creator_id"]
+            isOneToOne: false
+            referencedRelation: "creators"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "quizzes_video_id_fkey"
+            columns: ["video_id"]
+            isOneToOne: false
+            referencedRelation: "videos"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       rate_limit_violations: {
         Row: {
           endpoint: string
@@ -947,6 +995,21 @@ export type Database = {
           video_id: string
         }[]
       }
+      record_job_run: {
+        Args: {
+          p_attempts: number
+          p_error?: Json
+          p_event_id?: string
+          p_event_name: string
+          p_function_id: string
+          p_max_attempts: number
+          p_payload?: Json
+          p_result?: Json
+          p_run_id: string
+          p_status: string
+        }
+        Returns: undefined
+      }
       record_rate_limit_violation: {
         Args: {
           p_count?: number
@@ -977,6 +1040,10 @@ export type Database = {
         }
       }
       record_rate_limit_violations: { Args: { p_rows: Json }; Returns: number }
+      store_video_chunks: {
+        Args: { p_chunks: Json; p_total: number; p_video_id: string }
+        Returns: number
+      }
     }
     Enums: {
       [_ in never]: never

@@ -202,6 +202,20 @@ export const TABLE_METADATA = {
       video_id: { type: 'uuid', nullable: true },
     },
   },
+  quizzes: {
+    primaryKey: 'id',
+    versioned: false,
+    columns: {
+      created_at: { type: 'timestamptz', nullable: false },
+      creator_id: { type: 'uuid', nullable: false },
+      generated_at: { type: 'timestamptz', nullable: false },
+      id: { type: 'uuid', nullable: false },
+      question_count: { type: 'int4', nullable: false },
+      questions: { type: 'jsonb', nullable: false },
+      updated_at: { type: 'timestamptz', nullable: false },
+      video_id: { type: 'uuid', nullable: false },
+    },
+  },
   rate_limit_violations: {
     primaryKey: 'id',
     versioned: false,

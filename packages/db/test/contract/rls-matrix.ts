@@ -75,6 +75,13 @@ async function seedEveryTable(env: SuiteEnv, t: Tenant): Promise<Owned> {
       creator_id: t.creatorId,
       event_type: eventType,
     }),
+    quizzes: await q('quizzes').insert({
+      id: crypto.randomUUID(),
+      video_id: t.completedVideoId,
+      creator_id: t.creatorId,
+      question_count: 1,
+      questions: [],
+    }),
     analytics_daily_metrics: await q('analytics_daily_metrics').insert({
       metric_date: '2031-01-01',
       creator_id: t.creatorId,
@@ -211,6 +218,14 @@ function foreignInsert(table: AppTable, mine: Tenant, theirs: Tenant, their: Own
       return { student_id: theirs.studentId, achievement_type: 'forged' };
     case 'analytics_events':
       return { user_id: theirs.studentUserId, event_type: 'forged' };
+    case 'quizzes':
+      return {
+        id: crypto.randomUUID(),
+        video_id: theirs.completedVideoId,
+        creator_id: theirs.creatorId,
+        question_count: 1,
+        questions: [],
+      };
     case 'analytics_daily_metrics':
       return {
         metric_date: '2031-01-02',
@@ -244,6 +259,7 @@ export function defineRlsMatrix(env: () => SuiteEnv) {
           'creators',
           'project_submissions',
           'quiz_attempts',
+          'quizzes',
           'student_achievements',
           'students',
           'video_chunks',
