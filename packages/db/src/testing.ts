@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type SupabaseStackEnv, startSupabaseStack } from '@mentora/services';
+import { startSupabaseStack } from '@mentora/services';
 
 export type LocalSupabaseMode = 'embedded' | 'postgres';
 
@@ -39,8 +39,17 @@ export interface StartLocalSupabaseOptions {
   jwtSecret?: string;
 }
 
-/** The variables `@mentora/config` reads, filled in for one local stack. */
-export type LocalSupabaseEnv = SupabaseStackEnv;
+/**
+ * The variables `@mentora/config` reads, filled in for one local stack. Declared here, not re-exported
+ * from the harness: the harness is bundled into this entry, its declarations are not published.
+ */
+export interface LocalSupabaseEnv {
+  NEXT_PUBLIC_SUPABASE_URL: string;
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: string;
+  SUPABASE_SERVICE_ROLE_KEY: string;
+  SUPABASE_JWT_SECRET: string;
+  DATABASE_URL: string;
+}
 
 export interface LocalSupabase {
   readonly mode: LocalSupabaseMode;
