@@ -220,7 +220,7 @@ try {
       for (const { pkg } of published) {
         const smoke = await runSmoke(ctx, consumer, pkg.dir);
         console.log(
-          `  smoke ${pkg.dir.padEnd(12)} ${smoke.ok ? 'ok  ' : 'FAIL'} ${(smoke.ms / 1000).toFixed(1)} s`,
+          `  smoke ${pkg.dir.padEnd(12)} ${smoke.ok ? 'ok  ' : 'FAIL'} ${(smoke.ms / 1000).toFixed(1)} s${smoke.ok ? `  ${smoke.output.split('\n').at(-1)}` : ''}`,
         );
         if (!smoke.ok)
           failures.push(`${client} smoke ${pkg.dir}:\n${smoke.output.split('\n').slice(-30).join('\n')}`);
