@@ -29,6 +29,26 @@ export interface StartLocalSupabaseOptions {
    * tests as in production. `null` removes the cap.
    */
   maxRows?: number | null;
+  /**
+   * Serve the API on this port instead of a free one. With `port: 54321` and `jwtSecret` set to
+   * `@mentora/config`'s `DEV_DEFAULTS.jwtSecret`, an app whose config has no variables at all (the
+   * development and test defaults) talks to this stack.
+   */
+  port?: number;
+  /** Sign the API keys and user tokens with this secret (at least 32 characters) instead of a random one. */
+  jwtSecret?: string;
+}
+
+/**
+ * The variables `@mentora/config` reads, filled in for one local stack. Declared here, not re-exported
+ * from the harness: the harness is bundled into this entry, its declarations are not published.
+ */
+export interface LocalSupabaseEnv {
+  NEXT_PUBLIC_SUPABASE_URL: string;
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: string;
+  SUPABASE_SERVICE_ROLE_KEY: string;
+  SUPABASE_JWT_SECRET: string;
+  DATABASE_URL: string;
 }
 
 export interface LocalSupabase {
@@ -44,6 +64,11 @@ export interface LocalSupabase {
   readonly startupMs: number;
   /** Start-up by phase: database, migrations + seed, PostgREST + gateway. */
   readonly timings: { databaseMs: number; migrationsMs: number; postgrestMs: number; totalMs: number };
+  /**
+   * This stack's URL, keys, JWT secret and database URL under the names `@mentora/config` reads:
+   * `loadConfig({ ...process.env, ...supabase.env() })` points an app at it.
+   */
+  env(): LocalSupabaseEnv;
   /** Runs a SQL script as the superuser in one transaction (fixtures). */
   runSql(sql: string, label?: string): Promise<void>;
   /** An access token for `userId` as Supabase Auth would issue it (role `authenticated`, `sub` = userId). */
@@ -80,6 +105,8 @@ export async function startLocalSupabase(options: StartLocalSupabaseOptions): Pr
     migrationsDir: options.migrationsDir ?? join(dir, 'migrations'),
     ...(options.seed === false ? {} : { seedFile: options.seedFile ?? join(dir, 'seed.sql') }),
     ...(options.maxRows === null ? {} : { maxRows: options.maxRows ?? DEFAULT_MAX_ROWS }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.jwtSecret === undefined ? {} : { jwtSecret: options.jwtSecret }),
   });
   const startupMs = Math.round(performance.now() - started);
   const postgres = stack.postgres;
@@ -92,6 +119,7 @@ export async function startLocalSupabase(options: StartLocalSupabaseOptions): Pr
     databaseUrl: stack.databaseUrl,
     startupMs,
     timings: stack.timings,
+    env: () => stack.env(),
     runSql: (sql, label) => stack.runSql(sql, label),
     signUserToken: (userId, claims) => stack.signUserToken(userId, claims),
     postgrest: { stop: () => stack.postgrest.stop(), start: () => stack.postgrest.start() },

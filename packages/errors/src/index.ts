@@ -39,6 +39,7 @@ export {
   errorToAPIResponse,
   getErrorStatusCode,
   getRetryAfter,
+  type HeaderValues,
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
   type ProblemOptions,

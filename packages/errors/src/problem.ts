@@ -27,9 +27,15 @@ export interface ProblemOptions {
   typeBaseUri?: string;
 }
 
+/**
+ * Headers in any form `new Headers(init)` takes: a `Headers`, a `Map`, `[name, value]` pairs or a plain
+ * object. Written without the DOM lib's `HeadersInit`, so a consumer's type check needs no DOM types.
+ */
+export type HeaderValues = Iterable<readonly [string, string]> | Readonly<Record<string, string>>;
+
 export interface ProblemResponseOptions extends ProblemOptions {
   /** Extra headers (e.g. rate-limit headers, a request id). */
-  headers?: HeadersInit;
+  headers?: HeaderValues;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -177,7 +183,9 @@ export function errorToAPIResponse(err: unknown, options: ProblemOptions = {}): 
  */
 export function problemResponse(err: unknown, options: ProblemResponseOptions = {}): Response {
   const body = errorToAPIResponse(err, options);
-  const headers = new Headers(options.headers);
+  // Any iterable of pairs is a valid Headers init at run time (WHATWG: sequence<sequence<ByteString>>);
+  // the DOM lib's type only names arrays.
+  const headers = new Headers(options.headers as HeadersInit | undefined);
   headers.set('content-type', PROBLEM_CONTENT_TYPE);
   if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
   const retryAfter = getRetryAfter(err);

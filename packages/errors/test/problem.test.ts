@@ -179,6 +179,20 @@ describe('problemResponse', () => {
     expect(await res.json()).toMatchObject({ status: 429, instance: 'req_1', retryAfter: 30 });
   });
 
+  it('takes extra headers as a Headers, a Map, pairs or a plain object', () => {
+    const forms = [
+      new Headers({ 'x-request-id': 'req_2' }),
+      new Map([['x-request-id', 'req_2']]),
+      [['x-request-id', 'req_2']] as [string, string][],
+      { 'x-request-id': 'req_2' },
+    ];
+    for (const headers of forms) {
+      const res = problemResponse(new NotFoundError('gone'), { headers });
+      expect(res.headers.get('x-request-id')).toBe('req_2');
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+
   it('sets Retry-After for 503 when known and not otherwise', async () => {
     expect(
       problemResponse(new ServiceUnavailableError('x', { retryAfter: 7 })).headers.get('retry-after'),

@@ -28,6 +28,23 @@ export interface StartSupabaseStackOptions {
   pglite?: Pick<StartPgliteOptions, 'persistence' | 'pgvector'>;
   /** PostgREST db-max-rows. */
   maxRows?: number;
+  /**
+   * Serve the gateway (the URL supabase-js takes) on this port instead of a free one: with 54321 and
+   * the development JWT secret, an app configured with no variables at all talks to this stack.
+   */
+  port?: number;
+}
+
+/**
+ * The variables `@mentora/config` reads for a Supabase project, as a stack fills them in. Spread them
+ * over an environment (`loadConfig({ ...process.env, ...stack.env() })`) to point an app at the stack.
+ */
+export interface SupabaseStackEnv {
+  NEXT_PUBLIC_SUPABASE_URL: string;
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: string;
+  SUPABASE_SERVICE_ROLE_KEY: string;
+  SUPABASE_JWT_SECRET: string;
+  DATABASE_URL: string;
 }
 
 export interface SupabaseStackTimings {
@@ -50,6 +67,8 @@ export interface SupabaseStack {
   readonly postgrestUrl: string;
   /** How long each phase of the start took. */
   readonly timings: SupabaseStackTimings;
+  /** This stack's URL, keys, JWT secret and database URL under the variable names the config reads. */
+  env(): SupabaseStackEnv;
   /** Access token for a signed-in user: role `authenticated`, `sub` = userId (a uuid). */
   signUserToken(userId: string, claims?: Record<string, unknown>): Promise<string>;
   /** Runs a SQL script as the superuser, in one transaction (fixtures, later migrations). */
@@ -175,7 +194,10 @@ export async function startSupabaseStack(options: StartSupabaseStackOptions): Pr
       ...(options.mode === 'embedded' ? { extraConfig: { 'db-pre-request': EMBEDDED_ROLE_GUARD } } : {}),
       ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
     });
-    gateway = await startGateway({ postgrestPort: postgrest.port });
+    gateway = await startGateway({
+      postgrestPort: postgrest.port,
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
     const { anonKey, serviceRoleKey } = await keysPromise;
     const tEnd = performance.now();
 
@@ -196,6 +218,13 @@ export async function startSupabaseStack(options: StartSupabaseStackOptions): Pr
         postgrestMs: Math.round(tEnd - tMigrations),
         totalMs: Math.round(tEnd - t0),
       },
+      env: () => ({
+        NEXT_PUBLIC_SUPABASE_URL: startedGateway.url,
+        NEXT_PUBLIC_SUPABASE_ANON_KEY: anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+        SUPABASE_JWT_SECRET: jwtSecret,
+        DATABASE_URL: database.superuserUrl,
+      }),
       signUserToken: (userId, claims) => signUserToken(jwtSecret, userId, claims ? { claims } : {}),
       runSql: (sql, label = 'SQL') => database.run(sql, label),
       reloadSchema: () => startedPostgrest.reloadSchema(),
