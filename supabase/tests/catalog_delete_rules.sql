@@ -24,6 +24,7 @@ where c.contype = 'f' and n.nspname = 'public';
 create temp table allowed_actions (child name, columns text, on_delete text, parent name, reason text) on commit drop;
 insert into allowed_actions values
   ('video_chunks', 'video_id', 'cascade', 'videos', 'the creator''s own transcript chunks go with their video'),
+  ('quizzes', 'video_id', 'cascade', 'videos', 'the creator''s own generated quizzes go with their video'),
   ('chat_messages', 'session_id', 'cascade', 'chat_sessions', 'a student''s messages go with their own session'),
   ('chat_sessions', 'video_id', 'set null', 'videos', 'the student keeps the conversation; only the link to the deleted video is cleared'),
   ('quiz_attempts', 'video_id', 'set null', 'videos', 'the student keeps the attempt and its score; only the link is cleared'),

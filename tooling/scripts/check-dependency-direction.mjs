@@ -37,6 +37,8 @@ export const SUPPORT_LAYERS = {
   '@mentora/worker': 6,
   '@mentora/dev': 6,
   '@mentora/bench': 6,
+  // The release check publishes and installs every package; nothing depends on it.
+  '@mentora/release': 6,
 };
 
 /** The one private package a published one may use: the test harness, as a dev dependency, not bundled. */

@@ -149,6 +149,8 @@ const OWN_TENANT_DELETE: Record<TableName, { creator: DeleteOutcome; student: De
   chat_messages: { creator: 'refused', student: 'refused' },
   video_progress: { creator: 'refused', student: 'refused' },
   quiz_attempts: { creator: 'refused', student: 'refused' },
+  // Written by the quiz-generation job (service role); users only read them.
+  quizzes: { creator: 'refused', student: 'refused' },
   project_submissions: { creator: 'refused', student: 'refused' },
   student_achievements: { creator: 'refused', student: 'refused' },
   analytics_events: { creator: 'refused', student: 'refused' },
@@ -173,6 +175,7 @@ const SERVICE_DELETE_ORDER: TableName[] = [
   'analytics_events',
   'analytics_daily_metrics',
   'video_chunks',
+  'quizzes',
   'videos',
   'students',
   'creators',

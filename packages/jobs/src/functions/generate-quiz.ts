@@ -84,7 +84,7 @@ export function createGenerateQuiz({ inngest, deps, middleware }: FunctionContex
               video_id: videoId,
               creator_id: creatorId,
               question_count: questions.length,
-              questions: questions as unknown as Json,
+              questions: questions as unknown as NonNullable<Json>,
             },
           ],
           { onConflict: ['id'] },
