@@ -1,11 +1,21 @@
 #!/usr/bin/env node
 // Fails when a publishable package depends on a package above it in the layering of DESIGN.md:
-// errors ← config ← {db, cache, ratelimit, monitoring, jobs} ← http ← apps.
+// errors ← config ← monitoring ← {redis, db} ← {cache, ratelimit, jobs} ← http ← apps.
 // Only runtime and peer dependencies count; dev dependencies (test harness, benches) may point anywhere private.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const layer = { errors: 0, config: 1, db: 2, cache: 2, ratelimit: 2, monitoring: 2, jobs: 2, http: 3 };
+const layer = {
+  errors: 0,
+  config: 1,
+  monitoring: 2,
+  db: 3,
+  redis: 3,
+  cache: 4,
+  ratelimit: 4,
+  jobs: 4,
+  http: 5,
+};
 const root = new URL('../../packages/', import.meta.url).pathname;
 const problems = [];
 for (const dir of readdirSync(root)) {
