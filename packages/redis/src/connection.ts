@@ -57,8 +57,13 @@ class Connection implements RedisConnection {
   readonly commandTimeoutMs: number;
   readonly #guard: Guard;
   readonly #probe: RedisOp;
+  /**
+   * A (re)connection passed ioredis's ready check, a round trip to the server: that is a successful probe,
+   * so an open circuit closes now instead of failing calls for the rest of its cool-down.
+   */
   readonly #onReady = () => {
     this.#guard.everReady = true;
+    this.#guard.breaker.success();
   };
   readonly #onError: (err: Error) => void;
   #closing: Promise<void> | undefined;

@@ -176,6 +176,30 @@ describe('a silent server', () => {
   });
 });
 
+describe('an outage', () => {
+  it('fails fast while down (nothing queued), and a reconnect closes the open circuit at once', async () => {
+    const c = connect({ url: redis.url, breaker: { failureThreshold: 2, coolDownMs: 600_000 } });
+    await c.ready();
+    const set = c.op('set');
+    await redis.stopServer();
+    await until('the client to notice', () => c.client.status !== 'ready');
+    for (let i = 0; i < 2; i++) {
+      await expect(set.call('set', ['outage', 'lost'])).rejects.toMatchObject({
+        code: RedisErrorCode.UNAVAILABLE,
+      });
+    }
+    expect(c.breakerState).toBe('open');
+    await redis.startServer();
+    await until('the client to reconnect', () => c.client.status === 'ready');
+    // The reconnect's ready check was a round trip: no need to wait out the 10-minute cool-down.
+    expect(c.breakerState).toBe('closed');
+    // The restarted server is empty: the writes that failed were never replayed into it.
+    await c.op('ping').call('ping', []); // after anything the client could have had queued
+    expect(await adminCall((r) => r.exists('outage'))).toBe(0);
+    expect(await set.call('set', ['outage', 'after'])).toBe('OK');
+  });
+});
+
 describe('close', () => {
   it('closes a client it created, never one it was given', async () => {
     const owned = connect({ url: redis.url });
