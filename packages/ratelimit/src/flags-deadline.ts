@@ -1,6 +1,7 @@
 /**
- * Bounds many short awaits with ONE shared timer instead of a setTimeout per call: a check that resolves
- * the user's plan through FeatureFlags is on the hot path, and a timer per call cost ~6% of a check.
+ * Bounds `FeatureFlags.getUserPlan` calls (not Redis commands: those are bounded by the Redis connection's
+ * watchdog) with ONE shared timer instead of a setTimeout per call: a check that resolves the user's plan
+ * through FeatureFlags is on the hot path, and a timer per call cost ~6% of a check.
  * A pending await is failed between `timeoutMs` and 1.25 × `timeoutMs` after it started. The timer stops by
  * itself once nothing is pending, and is unref'd, so there is nothing to close.
  */

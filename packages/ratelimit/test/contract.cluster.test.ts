@@ -1,11 +1,14 @@
+import { createRedisConnection, type RedisConnection } from '@mentora/redis';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisStore } from '../src/redis.ts';
 import { rateLimitContract } from './contract.ts';
 import { startRedisCluster } from './services.ts';
+import { recordingLogger } from './support/logger.ts';
 
 let cluster: Awaited<ReturnType<typeof startRedisCluster>>;
 let client: Cluster;
+let connection: RedisConnection;
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ masters: 3 });
@@ -14,15 +17,17 @@ beforeAll(async () => {
     client.once('ready', resolve);
     client.once('error', reject);
   });
+  connection = createRedisConnection({ client, logger: recordingLogger().logger });
 }, 60_000);
 
 afterAll(async () => {
+  await connection?.close();
   client?.disconnect();
   await cluster?.stop();
 });
 
 rateLimitContract('redis cluster (3 masters)', () => ({
-  store: (options) => createRedisStore({ client, ...options }),
+  store: (options) => createRedisStore({ connection, ...options }),
 }));
 
 it('spreads the limiters keys over several masters (no hash-tag funnel)', async () => {

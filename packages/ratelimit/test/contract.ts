@@ -1,7 +1,7 @@
 // The one contract suite every store passes: memory, a real Redis, a real 3-master Redis Cluster.
 import { randomUUID } from 'node:crypto';
 import { createStaticFeatureFlags } from '@mentora/config';
-import { ConfigError, RateLimitError } from '@mentora/errors';
+import { InvalidArgumentError, RateLimitError } from '@mentora/errors';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   type CreateRateLimiterOptions,
@@ -13,6 +13,7 @@ import {
   type RateLimitViolation,
   rateLimitHeaders,
 } from '../src/index.ts';
+import { recordingLogger } from './support/logger.ts';
 
 export interface ContractBackend {
   /** A store over the backend; `clock` drives its sliding windows when given. */
@@ -57,6 +58,8 @@ export async function until(what: string, check: () => Promise<boolean>, limitMs
   }
 }
 
+/** A failure shows in afterEach's storeErrors check and in the assertions, not on stderr. */
+const quiet = recordingLogger().logger;
 const flags = createStaticFeatureFlags({ plans: { 'pro-user': 'pro', 'ent-user': 'enterprise' } });
 
 async function times(n: number, fn: () => Promise<RateLimitResult>): Promise<RateLimitResult[]> {
@@ -75,7 +78,8 @@ export function rateLimitContract(name: string, backend: () => ContractBackend):
       // the wrong reason. A store failure throws instead (and afterEach checks none happened).
       const limiter = createRateLimiter({
         flags,
-        keyPrefix: `test:${randomUUID()}`,
+        logger: quiet,
+        namespace: `test:${randomUUID()}`,
         insurance: false,
         ...options,
         store,
@@ -122,7 +126,7 @@ export function rateLimitContract(name: string, backend: () => ContractBackend):
       for (const plan of ['basic', 'pro', 'enterprise'] as const) {
         expect(rl.getLimitConfig('auth', plan)).toMatchObject({ limit: 5, window: '5 m', unlimited: false });
       }
-      expect(() => rl.getLimitConfig('nope' as 'chat', 'basic')).toThrow(ConfigError);
+      expect(() => rl.getLimitConfig('nope' as 'chat', 'basic')).toThrow(InvalidArgumentError);
     });
 
     it('never calls the store for an unlimited plan (auth stays limited)', async () => {
@@ -214,10 +218,10 @@ export function rateLimitContract(name: string, backend: () => ContractBackend):
     });
 
     it('shares counters between limiters exactly when the store is shared', async () => {
-      const keyPrefix = `test:${randomUUID()}`;
+      const namespace = `test:${randomUUID()}`;
       const backendA = backend();
-      const a = make({ keyPrefix, store: backendA.store() });
-      const b = make({ keyPrefix, store: backendA.store() });
+      const a = make({ namespace, store: backendA.store() });
+      const b = make({ namespace, store: backendA.store() });
       const who = id();
       expect(allowedCount(await times(6, () => a.checkRateLimit(who, 'chat', 'basic')))).toBe(6);
       const fromB = await times(6, () => b.checkRateLimit(who, 'chat', 'basic'));
@@ -302,7 +306,7 @@ export function rateLimitContract(name: string, backend: () => ContractBackend):
         code: 'INVALID_ARGUMENT',
         status: 500,
       });
-      await expect(rl.checkRateLimit(who, 'nope' as 'chat')).rejects.toBeInstanceOf(ConfigError);
+      await expect(rl.checkRateLimit(who, 'nope' as 'chat')).rejects.toBeInstanceOf(InvalidArgumentError);
     });
 
     it('renders headers from real results', async () => {

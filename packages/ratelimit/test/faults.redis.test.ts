@@ -3,29 +3,18 @@ import { createStaticFeatureFlags } from '@mentora/config';
 import { RateLimitError, ServiceUnavailableError } from '@mentora/errors';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRateLimiter, type PlanCatalogOverride, type RateLimitLogger } from '../src/index.ts';
+import { createRateLimiter, type PlanCatalogOverride } from '../src/index.ts';
 import { createRedisStore, type RedisRateLimitStore } from '../src/redis.ts';
 import { until } from './contract.ts';
 import { startRedis } from './services.ts';
+import { recordingLogger } from './support/logger.ts';
 
 const flags = createStaticFeatureFlags();
+/** Outages are the point here: their log lines go nowhere. */
+const quiet = recordingLogger().logger;
 const plans: PlanCatalogOverride = {
   basic: { rateLimits: { chat: { limit: 5 }, videoUpload: { limit: 5 } } },
 };
-
-function recordingLogger() {
-  const lines: { level: string; message: string; context?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, context?: Record<string, unknown>) => {
-    lines.push({ level, message, ...(context ? { context } : {}) });
-  };
-  const logger: RateLimitLogger = {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-  };
-  return { logger, lines };
-}
 
 let server: Awaited<ReturnType<typeof startRedis>>;
 let admin: Redis;
@@ -35,6 +24,7 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 beforeAll(async () => {
   server = await startRedis();
   admin = new Redis(server.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  admin.on('error', () => {}); // it lives through the outages below
   process.on('unhandledRejection', onUnhandled);
 });
 
@@ -59,7 +49,7 @@ async function adminCall<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
 describe('Redis down with the insurance limiter', () => {
   let store: RedisRateLimitStore;
   beforeEach(async () => {
-    store = createRedisStore({ url: server.url });
+    store = createRedisStore({ url: server.url, logger: quiet });
     await store.ready();
   });
   afterEach(async () => {
@@ -68,7 +58,7 @@ describe('Redis down with the insurance limiter', () => {
 
   it('keeps answering through a stop and a restart mid-run, then goes back to Redis', async () => {
     const { logger, lines } = recordingLogger();
-    const rl = createRateLimiter({ store, flags, plans, logger, keyPrefix: 'fault1' });
+    const rl = createRateLimiter({ store, flags, plans, logger, namespace: 'fault1' });
     let running = true;
     let checks = 0;
     const failures: unknown[] = [];
@@ -117,9 +107,16 @@ describe('insurance limit per process', () => {
     // A real client pointed at a port nobody listens on: Redis never becomes ready.
     const dead = createRedisStore({
       url: 'redis://127.0.0.1:1',
+      logger: quiet,
       redisOptions: { retryStrategy: () => 1000 },
     });
-    const rl = createRateLimiter({ store: dead, flags, insurance: { processes: 2 }, keyPrefix: 'dead' });
+    const rl = createRateLimiter({
+      store: dead,
+      flags,
+      logger: quiet,
+      insurance: { processes: 2 },
+      namespace: 'dead',
+    });
     const results = await Promise.all(Array.from({ length: 12 }, () => rl.checkRateLimit('u', 'chat')));
     expect(results.filter((r) => r.allowed)).toHaveLength(5); // ceil(10 / 2)
     expect(rl.stats().storeErrors).toBeGreaterThan(0);
@@ -130,9 +127,9 @@ describe('insurance limit per process', () => {
 
 describe('resetLimit while Redis is down', () => {
   it('throws ServiceUnavailableError instead of pretending the shared counter was cleared', async () => {
-    const store = createRedisStore({ url: server.url });
+    const store = createRedisStore({ url: server.url, logger: quiet });
     await store.ready();
-    const rl = createRateLimiter({ store, flags, plans, keyPrefix: 'fault-reset' });
+    const rl = createRateLimiter({ store, flags, logger: quiet, plans, namespace: 'fault-reset' });
     for (let i = 0; i < 6; i++) await rl.checkRateLimit('r', 'chat');
     for (let i = 0; i < 6; i++) await rl.checkRateLimit('r', 'videoUpload');
     await server.stopServer();
@@ -151,15 +148,22 @@ describe('resetLimit while Redis is down', () => {
   }, 30_000);
 
   it('clears the insurance copy too, so a later outage does not bring the old count back', async () => {
-    const store = createRedisStore({ url: server.url });
+    const store = createRedisStore({ url: server.url, logger: quiet });
     await store.ready();
-    const rl = createRateLimiter({ store, flags, plans, keyPrefix: 'fault-reset2', blockInMemory: false });
+    const rl = createRateLimiter({
+      store,
+      flags,
+      logger: quiet,
+      plans,
+      namespace: 'fault-reset2',
+      blockInMemory: false,
+    });
     // Counted by the insurance limiter during an outage...
     await server.stopServer();
     const during = await Promise.all(Array.from({ length: 6 }, () => rl.checkRateLimit('s', 'chat')));
     expect(during.filter((r) => r.allowed)).toHaveLength(5);
     await server.startServer();
-    await until('Redis ready again', async () => store.client.status === 'ready');
+    await until('Redis ready again', async () => store.connection.client.status === 'ready');
     // ...then reset while Redis answers: the next outage starts from zero for this identity.
     await rl.resetLimit('s', 'chat');
     await server.stopServer();
@@ -172,9 +176,16 @@ describe('resetLimit while Redis is down', () => {
 
 describe('Redis down without insurance', () => {
   it('throws ServiceUnavailableError (503), never a denial or RateLimitError, and recovers', async () => {
-    const store = createRedisStore({ url: server.url });
+    const store = createRedisStore({ url: server.url, logger: quiet });
     await store.ready();
-    const rl = createRateLimiter({ store, flags, plans, insurance: false, keyPrefix: 'fault2' });
+    const rl = createRateLimiter({
+      store,
+      flags,
+      logger: quiet,
+      plans,
+      insurance: false,
+      namespace: 'fault2',
+    });
     expect((await rl.checkRateLimit('u', 'chat')).allowed).toBe(true);
     await server.stopServer();
     for (const check of [
@@ -205,9 +216,16 @@ describe('Redis down without insurance', () => {
 describe('scripts', () => {
   it('survive SCRIPT FLUSH (NOSCRIPT → EVAL), keeping the counts', async () => {
     const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
-    const store = createRedisStore({ client });
+    const store = createRedisStore({ client, logger: quiet });
     await store.ready();
-    const rl = createRateLimiter({ store, flags, plans, insurance: false, keyPrefix: 'flush' });
+    const rl = createRateLimiter({
+      store,
+      flags,
+      logger: quiet,
+      plans,
+      insurance: false,
+      namespace: 'flush',
+    });
     for (const endpoint of ['chat', 'videoUpload'] as const) {
       expect(await rl.checkRateLimit('u', endpoint)).toMatchObject({ remaining: 4 });
       expect(await rl.checkRateLimit('u', endpoint)).toMatchObject({ remaining: 3 });
@@ -230,12 +248,12 @@ describe('scripts', () => {
   });
 
   it('closes a client it created, never one it was given', async () => {
-    const owned = createRedisStore({ url: server.url });
+    const owned = createRedisStore({ url: server.url, logger: quiet });
     await owned.ready();
     await owned.close();
-    expect(owned.client.status).toBe('end');
+    expect(owned.connection.client.status).toBe('end');
     const given = new Redis(server.url);
-    const store = createRedisStore({ client: given });
+    const store = createRedisStore({ client: given, logger: quiet });
     await store.ready();
     await store.close();
     expect(given.status).toBe('ready');
@@ -246,10 +264,17 @@ describe('scripts', () => {
 describe('a Redis that accepts connections but never answers (CLIENT PAUSE)', () => {
   it('bounds each check on a client without its own commandTimeout: insurance answers, or a 503', async () => {
     const client = new Redis(server.url); // no commandTimeout: as many shared clients are configured
-    const store = createRedisStore({ client, commandTimeoutMs: 100 });
+    const store = createRedisStore({ client, commandTimeoutMs: 100, logger: quiet });
     await store.ready();
-    const insured = createRateLimiter({ store, flags, plans, keyPrefix: 'paused' });
-    const bare = createRateLimiter({ store, flags, plans, keyPrefix: 'paused-bare', insurance: false });
+    const insured = createRateLimiter({ store, flags, logger: quiet, plans, namespace: 'paused' });
+    const bare = createRateLimiter({
+      store,
+      flags,
+      logger: quiet,
+      plans,
+      namespace: 'paused-bare',
+      insurance: false,
+    });
     expect((await insured.checkRateLimit('p', 'chat')).allowed).toBe(true);
     // Writes (and so every script) block until UNPAUSE; without a bound the checks wait for the pause.
     await adminCall((r) => r.client('PAUSE', 60_000, 'WRITE'));

@@ -1,23 +1,10 @@
 // Behaviour of the limiter around the store: plan resolution fallbacks, the violation sink, config checks.
 import { createStaticFeatureFlags, type FeatureFlags } from '@mentora/config';
-import { ConfigError } from '@mentora/errors';
+import { ConfigError, InvalidArgumentError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
-import {
-  createMemoryStore,
-  createRateLimiter,
-  type RateLimitLogger,
-  type RateLimitViolation,
-} from '../src/index.ts';
+import { createMemoryStore, createRateLimiter, type RateLimitViolation } from '../src/index.ts';
 import { fakeClock, until } from './contract.ts';
-
-function recordingLogger() {
-  const lines: { level: string; message: string; context?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, context?: Record<string, unknown>) => {
-    lines.push({ level, message, ...(context ? { context } : {}) });
-  };
-  const logger: RateLimitLogger = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines };
-}
+import { recordingLogger } from './support/logger.ts';
 
 describe('plan resolution', () => {
   it('falls back to the fallback plan (logged, throttled) when the flags fail or answer nonsense', async () => {
@@ -67,7 +54,7 @@ describe('plan resolution', () => {
       'feature flags failed to resolve a plan; using the fallback plan',
     ]);
     expect(() => createRateLimiter({ store: createMemoryStore(), flags: hung, flagsTimeoutMs: 0 })).toThrow(
-      ConfigError,
+      InvalidArgumentError,
     );
     await rl.close();
   }, 10_000);
@@ -105,8 +92,13 @@ describe('configuration', () => {
     expect(() =>
       createRateLimiter({ store, flags, plans: { basic: { rateLimits: { chat: { windowSeconds: 1.5 } } } } }),
     ).toThrow(ConfigError);
-    expect(() => createRateLimiter({ store, flags, insurance: { processes: 0 } })).toThrow(ConfigError);
-    expect(() => createRateLimiter({ store, flags, maxPendingViolationWrites: 0 })).toThrow(ConfigError);
+    // Options passed by code (not configuration): a programmer mistake.
+    expect(() => createRateLimiter({ store, flags, insurance: { processes: 0 } })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => createRateLimiter({ store, flags, maxPendingViolationWrites: 0 })).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it('merges overrides per field and derives a window label', () => {

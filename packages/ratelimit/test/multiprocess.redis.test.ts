@@ -35,9 +35,9 @@ async function nextLine(child: Child): Promise<string> {
 }
 
 async function sharedRun(endpoint: string, perProcess: number, cost = 1): Promise<number[]> {
-  const keyPrefix = `mp:${randomUUID()}`;
+  const namespace = `mp:${randomUUID()}`;
   const children = Array.from({ length: PROCESSES }, () =>
-    startChild([server.url, keyPrefix, endpoint, 'same-user', String(perProcess), String(cost)]),
+    startChild([server.url, namespace, endpoint, 'same-user', String(perProcess), String(cost)]),
   );
   try {
     for (const child of children) expect(await nextLine(child)).toBe('ready');
