@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Cache, createCache } from '@mentora/cache';
 import { createRedisStore } from '@mentora/cache/redis';
+import type { Logger } from '@mentora/monitoring';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisDriver } from 'bentocache/drivers/redis';
@@ -28,7 +29,7 @@ const PAYLOAD = {
   updatedAt: '2026-11-21T10:00:00.000Z',
 };
 const PAYLOAD_JSON = JSON.stringify(PAYLOAD);
-const silent = { warn: () => {}, error: () => {} };
+const silent: Logger = { error() {}, warn() {}, info() {}, debug() {}, child: () => silent };
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

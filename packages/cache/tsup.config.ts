@@ -8,5 +8,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node22',
-  external: ['ioredis'],
+  external: ['ioredis', '@mentora/redis'],
 });

@@ -18,7 +18,7 @@ import {
   type ViolationSink,
 } from '@mentora/ratelimit';
 import { createRedisStore as createRedisRateLimitStore } from '@mentora/ratelimit/redis';
-import { Redis } from 'ioredis';
+import { createRedisConnection } from '@mentora/redis';
 
 export interface Infra {
   config: Config;
@@ -63,27 +63,24 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
     serviceRoleKey: config.database.serviceRoleKey,
     headers: { 'x-application-name': config.app.name },
   });
-  // One Redis connection serves the cache and the rate limits; in memory mode the log says the state is per process.
+  // One Redis connection serves the cache and the rate limits (one breaker, one set of deadlines), with the
+  // configured key prefix; in memory mode the log says the state is per process.
   const redis =
     config.cache.driver === 'redis' && config.cache.redisUrl
-      ? new Redis(config.cache.redisUrl.reveal(), {
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          commandTimeout: 500,
-          lazyConnect: false,
-        })
+      ? createRedisConnection({ url: config.cache.redisUrl, keyPrefix: config.cache.keyPrefix })
       : undefined;
   if (!redis) console.info('[infra] cache and rate limits in process memory: not shared across processes');
-  redis?.on('error', (err) => console.warn('[infra] redis:', err.message));
-  const cacheStore: CacheStore = redis ? createRedisCacheStore({ client: redis }) : createMemoryCacheStore();
+  const cacheStore: CacheStore = redis
+    ? createRedisCacheStore({ connection: redis })
+    : createMemoryCacheStore();
   const cache = createCache({
     store: cacheStore,
-    namespace: `${config.cache.keyPrefix}web`,
+    namespace: 'web',
     statsSink: cacheStatisticsTable(db),
   });
   const flags = createStaticFeatureFlags({ defaultPlan: 'basic' });
   const limitStore: RateLimitStore = redis
-    ? createRedisRateLimitStore({ client: redis })
+    ? createRedisRateLimitStore({ connection: redis })
     : createMemoryRateLimitStore();
   const rateLimiter = createRateLimiter({
     store: limitStore,
@@ -99,25 +96,15 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
     flags,
     rateLimiter,
     async ready(timeoutMs = 5_000) {
-      if (!redis || redis.status === 'ready') return;
-      // With the offline queue off, commands sent before the first connect fail at once: wait for it,
-      // bounded, so the first requests don't see a healthy Redis as down.
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          redis.off('ready', done);
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        redis.once('ready', done);
-      });
+      // Bounded: if Redis is not there in time the app starts degraded (cache fails open, limits insure).
+      await redis?.ready(timeoutMs).catch(() => {});
     },
     close() {
       closing ??= (async () => {
         // Users first (they flush statistics and violations through the database), then what they used.
         await Promise.allSettled([rateLimiter.close(), cache.close()]);
         await Promise.allSettled([db.close(), limitStore.close(), cacheStore.close()]);
-        await redis?.quit().catch(() => redis.disconnect());
+        await redis?.close(); // bounded, also while Redis is down or reconnecting
       })();
       return closing;
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceUnavailableError, ValidationError } from '@mentora/errors';
-import { CALLER_BUG } from './caller-bug.js';
+import { InvalidArgumentError, ServiceUnavailableError } from '@mentora/errors';
+import { createDefaultLogger, createLogThrottle, type Logger, type LogThrottle } from '@mentora/monitoring';
 import { type CacheCodec, createJsonCodec } from './codec.js';
 import { globToRegExp } from './glob.js';
 import { escapeGlob, tagOfKey } from './keys.js';
@@ -14,7 +14,7 @@ import {
   snapshot,
 } from './stats.js';
 import { CacheTTL, ttlSecondsToMs } from './ttl.js';
-import { type CacheLogger, type CacheStore, consoleLogger } from './types.js';
+import type { CacheStore } from './types.js';
 
 export interface L1Options {
   /** Default 10,000. */
@@ -43,7 +43,8 @@ export interface CreateCacheOptions {
   store: CacheStore;
   /** Prefix of every key of this cache, and the unit of statistics (letters, digits, `_ . : -`). */
   namespace: string;
-  logger?: CacheLogger;
+  /** Default `createDefaultLogger('@mentora/cache')`: warnings and errors on stderr. */
+  logger?: Logger;
   /** In-process tier, kept coherent across instances through the store's invalidation messages. */
   l1?: L1Options;
   /** Publish every `set` so other instances drop their L1 copy. Default: true when `l1` is set. */
@@ -87,7 +88,7 @@ export interface Cache {
   /** The value, or null on a miss (and when the store is down: reads fail open). */
   get<T = unknown>(key: string): Promise<T | null>;
   /**
-   * Stores a value. Resolves false when the store failed (logged and counted); throws ValidationError
+   * Stores a value. Resolves false when the store failed (logged and counted); throws InvalidArgumentError
    * for values the codec refuses (too large, not serializable) and invalid TTLs.
    */
   set(key: string, value: unknown, ttlSeconds?: number): Promise<boolean>;
@@ -155,9 +156,9 @@ function unstamp(raw: string | null, version: string): string | null {
 
 function validateTag(tag: string): void {
   if (typeof tag !== 'string' || tag.length === 0 || tag.includes('{') || tag.includes('}')) {
-    throw new ValidationError(`Invalid cache tag ${JSON.stringify(tag)}: non-empty, without braces`, {
+    throw new InvalidArgumentError(`Invalid cache tag ${JSON.stringify(tag)}: non-empty, without braces`, {
       code: 'CACHE_INVALID_TAG',
-      ...CALLER_BUG,
+      argument: 'tag',
       context: { tag },
     });
   }
@@ -186,7 +187,9 @@ class CacheImpl implements Cache {
   private readonly store: CacheStore;
   private readonly prefix: string;
   private readonly codec: CacheCodec;
-  private readonly logger: CacheLogger;
+  private readonly logger: Logger;
+  /** Store failures: at most one line a second (an outage must not flood the logs). */
+  private readonly throttled: LogThrottle;
   /**
    * The L1 in use: the configured tier while invalidation messages can reach it, else undefined (a failed
    * subscription, until a retry succeeds; after close()). An L1 nobody can invalidate would serve stale
@@ -214,15 +217,13 @@ class CacheImpl implements Cache {
    * not fill L1 with what it read: that value may be the one just invalidated.
    */
   private epoch = 0;
-  private lastErrorLogAt = 0;
-  private suppressedErrors = 0;
   private closed = false;
 
   constructor(options: CreateCacheOptions) {
     if (typeof options.namespace !== 'string' || !NAMESPACE_RE.test(options.namespace)) {
-      throw new ValidationError(
+      throw new InvalidArgumentError(
         `Invalid cache namespace ${JSON.stringify(options.namespace)}: letters, digits and _ . : - only`,
-        { code: 'CACHE_INVALID_NAMESPACE', ...CALLER_BUG, context: { namespace: options.namespace } },
+        { code: 'CACHE_INVALID_NAMESPACE', argument: 'namespace', context: { namespace: options.namespace } },
       );
     }
     this.namespace = options.namespace;
@@ -234,7 +235,8 @@ class CacheImpl implements Cache {
     this.codec =
       options.codec ??
       createJsonCodec(options.maxValueBytes === undefined ? {} : { maxBytes: options.maxValueBytes });
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? createDefaultLogger('@mentora/cache');
+    this.throttled = createLogThrottle(this.logger, ERROR_LOG_INTERVAL_MS);
     this.defaultTtlSeconds = options.defaultTtlSeconds ?? CacheTTL.MEDIUM;
     ttlSecondsToMs(this.defaultTtlSeconds, 'defaultTtlSeconds');
     this.leaseTtlMs = options.lease?.ttlMs ?? 10_000;
@@ -242,10 +244,10 @@ class CacheImpl implements Cache {
     this.leaseMaxPollMs = options.lease?.maxPollMs ?? 50;
     this.computeTimeoutMs = options.computeTimeoutMs ?? 60_000;
     if (!(this.computeTimeoutMs > 0)) {
-      throw new ValidationError('computeTimeoutMs must be a positive number of ms (or Infinity)', {
+      throw new InvalidArgumentError('computeTimeoutMs must be a positive number of ms (or Infinity)', {
         code: 'CACHE_INVALID_OPTION',
-        ...CALLER_BUG,
-        context: { computeTimeoutMs: options.computeTimeoutMs },
+        argument: 'computeTimeoutMs',
+        context: { value: options.computeTimeoutMs },
       });
     }
     this.onInvalidation = options.onInvalidation;
@@ -609,7 +611,7 @@ class CacheImpl implements Cache {
           if (!held) {
             // Another process computes: wait (bounded), then look for its value or take the lease over.
             if (Date.now() >= deadline) {
-              this.logger.debug?.('Lease wait ran out; computing without the lease', {
+              this.logger.debug('Lease wait ran out; computing without the lease', {
                 namespace: this.namespace,
                 key,
               });
@@ -708,10 +710,10 @@ class CacheImpl implements Cache {
   async increment(key: string, windowSeconds: number): Promise<number> {
     const windowMs = ttlSecondsToMs(windowSeconds, 'windowSeconds');
     if (windowMs === 0) {
-      throw new ValidationError('windowSeconds must be finite', {
+      throw new InvalidArgumentError('windowSeconds must be finite', {
         code: 'CACHE_INVALID_TTL',
-        ...CALLER_BUG,
-        context: { windowSeconds },
+        argument: 'windowSeconds',
+        context: { value: windowSeconds },
       });
     }
     try {
@@ -724,9 +726,9 @@ class CacheImpl implements Cache {
 
   async deletePattern(pattern: string): Promise<number> {
     if (typeof pattern !== 'string' || pattern.length === 0) {
-      throw new ValidationError('deletePattern needs a non-empty glob', {
+      throw new InvalidArgumentError('deletePattern needs a non-empty glob', {
         code: 'CACHE_INVALID_PATTERN',
-        ...CALLER_BUG,
+        argument: 'pattern',
       });
     }
     this.counters.deletes++;
@@ -906,20 +908,12 @@ class CacheImpl implements Cache {
   /** Counts a store failure and logs it, at most once a second (an outage must not flood the logs). */
   private failed(op: string, err: unknown): void {
     this.counters.errors++;
-    const now = Date.now();
-    if (now - this.lastErrorLogAt < ERROR_LOG_INTERVAL_MS) {
-      this.suppressedErrors++;
-      return;
-    }
-    this.logger.warn(`Cache ${op} failed`, {
+    this.throttled('warn', 'store-failure', 'Cache store call failed', {
       namespace: this.namespace,
       op,
       error: errorMessage(err),
       code: (err as { code?: unknown }).code,
-      suppressedSinceLastLog: this.suppressedErrors,
     });
-    this.lastErrorLogAt = now;
-    this.suppressedErrors = 0;
   }
 }
 

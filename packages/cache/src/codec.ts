@@ -1,5 +1,4 @@
-import { ValidationError } from '@mentora/errors';
-import { CALLER_BUG } from './caller-bug.js';
+import { InvalidArgumentError } from '@mentora/errors';
 
 /** Turns values into the strings the stores keep, and back. Injectable through `createCache({ codec })`. */
 export interface CacheCodec {
@@ -30,10 +29,10 @@ class Marker {
   }
 }
 
-function reservedKeyError(): ValidationError {
-  return new ValidationError('Cache values cannot contain the reserved object key "\\u0000t"', {
+function reservedKeyError(): InvalidArgumentError {
+  return new InvalidArgumentError('Cache values cannot contain the reserved object key "\\u0000t"', {
     code: 'CACHE_VALUE_NOT_SERIALIZABLE',
-    ...CALLER_BUG,
+    argument: 'value',
   });
 }
 
@@ -118,29 +117,31 @@ export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
       try {
         text = JSON.stringify(value, replacer);
       } catch (err) {
-        if (err instanceof ValidationError) throw err;
-        throw new ValidationError(`Cache value is not serializable: ${(err as Error).message}`, {
+        if (err instanceof InvalidArgumentError) throw err;
+        throw new InvalidArgumentError(`Cache value is not serializable: ${(err as Error).message}`, {
           code: 'CACHE_VALUE_NOT_SERIALIZABLE',
-          ...CALLER_BUG,
+          argument: 'value',
           cause: err,
         });
       }
       if (text === undefined) {
-        throw new ValidationError(`Cache value is not serializable: ${typeof value}`, {
+        throw new InvalidArgumentError(`Cache value is not serializable: ${typeof value}`, {
           code: 'CACHE_VALUE_NOT_SERIALIZABLE',
-          ...CALLER_BUG,
+          argument: 'value',
         });
       }
       const out = markerEmitted ? MARKED_PREFIX + text : text;
       if (out.length > safeLength) {
         const size = Buffer.byteLength(out, 'utf8');
         if (size > maxBytes) {
-          throw new ValidationError(`Cache value is ${size} bytes, over the limit of ${maxBytes} bytes`, {
-            code: 'CACHE_VALUE_TOO_LARGE',
-            ...CALLER_BUG,
-            context: { size, limit: maxBytes },
-            issues: [{ path: 'value', message: `encoded size ${size} > limit ${maxBytes}` }],
-          });
+          throw new InvalidArgumentError(
+            `Cache value is ${size} bytes, over the limit of ${maxBytes} bytes`,
+            {
+              code: 'CACHE_VALUE_TOO_LARGE',
+              argument: 'value',
+              context: { size, limit: maxBytes },
+            },
+          );
         }
       }
       return out;

@@ -26,4 +26,4 @@ export {
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type { CacheStatisticsRow, CacheStats, CacheStatsSink } from './stats.js';
 export { CacheTTL, type CacheTTLName, ttlSecondsToMs } from './ttl.js';
-export type { CacheLogger, CacheStore, InvalidationHandler } from './types.js';
+export type { CacheStore, InvalidationHandler } from './types.js';

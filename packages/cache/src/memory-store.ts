@@ -1,5 +1,4 @@
-import { ValidationError } from '@mentora/errors';
-import { CALLER_BUG } from './caller-bug.js';
+import { MentoraError } from '@mentora/errors';
 import { globToRegExp } from './glob.js';
 import type { CacheStore, InvalidationHandler } from './types.js';
 
@@ -50,10 +49,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     const e = live(key);
     const current = e === undefined ? 0 : Number(e.value);
     if (!Number.isSafeInteger(current)) {
-      throw new ValidationError(`Value at ${key} is not an integer`, {
-        code: 'CACHE_NOT_AN_INTEGER',
-        ...CALLER_BUG,
-      });
+      // Redis answers INCR on a non-integer with an error reply; the same answer here.
+      throw new MentoraError(`Value at ${key} is not an integer`, { code: 'CACHE_NOT_AN_INTEGER' });
     }
     const n = current + 1;
     if (e === undefined) {

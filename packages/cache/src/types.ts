@@ -1,17 +1,3 @@
-/** The logger shape every Mentora package accepts (winston, pino and console all fit). */
-export interface CacheLogger {
-  debug?(message: string, meta?: Record<string, unknown>): void;
-  info?(message: string, meta?: Record<string, unknown>): void;
-  warn(message: string, meta?: Record<string, unknown>): void;
-  error(message: string, meta?: Record<string, unknown>): void;
-}
-
-/** Used when no logger is given: failures are never silent. */
-export const consoleLogger: CacheLogger = {
-  warn: (message, meta) => console.warn(`[@mentora/cache] ${message}`, meta ?? ''),
-  error: (message, meta) => console.error(`[@mentora/cache] ${message}`, meta ?? ''),
-};
-
 /**
  * Receives one invalidation message (a string published by some cache), or `null` when messages may
  * have been lost (the subscriber connection dropped): the receiver must then forget everything it holds.

@@ -1,4 +1,4 @@
-import { errorToAPIResponse, ValidationError } from '@mentora/errors';
+import { errorToAPIResponse, InvalidArgumentError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
 import { createJsonCodec, DEFAULT_MAX_VALUE_BYTES } from '../src/index.js';
 
@@ -69,10 +69,10 @@ describe('JSON codec', () => {
         return e;
       }
     })();
-    expect(err).toBeInstanceOf(ValidationError);
+    expect(err).toBeInstanceOf(InvalidArgumentError);
     expect(err).toMatchObject({ code: 'CACHE_VALUE_TOO_LARGE', context: { size: 14, limit: 10 } });
     expect(DEFAULT_MAX_VALUE_BYTES).toBe(1024 * 1024);
-    expect(() => codec.encode('x'.repeat(DEFAULT_MAX_VALUE_BYTES))).toThrow(ValidationError);
+    expect(() => codec.encode('x'.repeat(DEFAULT_MAX_VALUE_BYTES))).toThrow(InvalidArgumentError);
   });
 
   it('renders refusals as a generic 500: the value came from server code, not from the client', () => {
@@ -88,11 +88,11 @@ describe('JSON codec', () => {
     expect(JSON.stringify(problem)).not.toContain('bytes');
   });
 
-  it('refuses what it cannot represent with a ValidationError', () => {
+  it('refuses what it cannot represent with an InvalidArgumentError', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => codec.encode(cyclic)).toThrow(ValidationError);
-    expect(() => codec.encode(() => 1)).toThrow(ValidationError);
-    expect(() => codec.encode({ '\u0000t': 'D', v: 'x' })).toThrow(ValidationError);
+    expect(() => codec.encode(cyclic)).toThrow(InvalidArgumentError);
+    expect(() => codec.encode(() => 1)).toThrow(InvalidArgumentError);
+    expect(() => codec.encode({ '\u0000t': 'D', v: 'x' })).toThrow(InvalidArgumentError);
   });
 });

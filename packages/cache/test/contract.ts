@@ -1,4 +1,4 @@
-import { isMentoraError, ValidationError } from '@mentora/errors';
+import { InvalidArgumentError, isMentoraError } from '@mentora/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Cache,
@@ -104,22 +104,22 @@ export function describeCacheContract(name: string, makeStore: () => Promise<Sto
       expect(await c.get('forever')).toBe('v');
     });
 
-    it("rejects invalid TTLs (the seeds' -1) with a ValidationError", async () => {
+    it("rejects invalid TTLs (the seeds' -1) with an InvalidArgumentError", async () => {
       const c = cache();
-      await expect(c.set('k', 1, -1)).rejects.toBeInstanceOf(ValidationError);
-      await expect(c.set('k', 1, 0)).rejects.toBeInstanceOf(ValidationError);
-      await expect(c.set('k', 1, Number.NaN)).rejects.toBeInstanceOf(ValidationError);
-      await expect(c.getOrCompute('k', () => 1, -1)).rejects.toBeInstanceOf(ValidationError);
-      await expect(c.increment('k', CacheTTL.PERMANENT)).rejects.toBeInstanceOf(ValidationError);
+      await expect(c.set('k', 1, -1)).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(c.set('k', 1, 0)).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(c.set('k', 1, Number.NaN)).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(c.getOrCompute('k', () => 1, -1)).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(c.increment('k', CacheTTL.PERMANENT)).rejects.toBeInstanceOf(InvalidArgumentError);
     });
 
     it('refuses values over the size limit with sizes in the error; getOrCompute still answers', async () => {
       const c = cache({ maxValueBytes: 1024 });
       const big = 'x'.repeat(2000);
       const err = await c.set('big', big).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ValidationError);
-      expect((err as ValidationError).code).toBe('CACHE_VALUE_TOO_LARGE');
-      expect((err as ValidationError).context).toMatchObject({ size: 2002, limit: 1024 });
+      expect(err).toBeInstanceOf(InvalidArgumentError);
+      expect((err as InvalidArgumentError).code).toBe('CACHE_VALUE_TOO_LARGE');
+      expect((err as InvalidArgumentError).context).toMatchObject({ size: 2002, limit: 1024 });
       expect(await c.getOrCompute('big', async () => big, 60)).toBe(big);
       expect(await c.get('big')).toBeNull(); // not stored
       expect(c.stats().errors).toBe(1);
@@ -606,7 +606,7 @@ export function describeCacheContract(name: string, makeStore: () => Promise<Sto
     });
 
     it('is a typed error, not a crash, to use a bad namespace or tag', async () => {
-      expect(() => createCache({ store: h.store, namespace: 'has{brace}' })).toThrow(ValidationError);
+      expect(() => createCache({ store: h.store, namespace: 'has{brace}' })).toThrow(InvalidArgumentError);
       const err = await cache()
         .invalidateTag('a{b')
         .catch((e: unknown) => e);

@@ -1,4 +1,4 @@
-import type { CacheLogger } from '../src/index.js';
+import type { Logger } from '@mentora/monitoring';
 
 export interface CapturedLog {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -7,15 +7,17 @@ export interface CapturedLog {
 }
 
 /** A logger that records instead of printing, so tests can assert that failures were logged. */
-export function captureLogger(): CacheLogger & { logs: CapturedLog[] } {
+export function captureLogger(): Logger & { logs: CapturedLog[] } {
   const logs: CapturedLog[] = [];
-  return {
+  const logger: Logger & { logs: CapturedLog[] } = {
     logs,
     debug: (message, meta) => logs.push({ level: 'debug', message, meta }),
     info: (message, meta) => logs.push({ level: 'info', message, meta }),
     warn: (message, meta) => logs.push({ level: 'warn', message, meta }),
     error: (message, meta) => logs.push({ level: 'error', message, meta }),
+    child: () => logger,
   };
+  return logger;
 }
 
 export interface Deferred<T> {

@@ -1,3 +1,5 @@
+import { loadConfig } from '@mentora/config';
+import { ConfigError } from '@mentora/errors';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheKeys, CacheTTL, createCache } from '../src/index.js';
@@ -83,10 +85,28 @@ describe('Redis store specifics', () => {
     await cache.close();
   });
 
+  it('takes the URL as @mentora/config hands it out (a Secret) and writes into that Redis, under its keyPrefix', async () => {
+    const config = loadConfig({ MENTORA_ENV: 'test', REDIS_URL: redis.url });
+    const quickStart = createRedisStore({
+      url: config.cache.redisUrl,
+      keyPrefix: config.cache.keyPrefix,
+      logger: captureLogger(),
+    });
+    const ns = uniqueNamespace();
+    const cache = createCache({ store: quickStart, namespace: ns, logger: captureLogger() });
+    await cache.set('k', 'v', 60);
+    expect(await raw.get(`${config.cache.keyPrefix}${ns}|k`)).toBe(JSON.stringify('v'));
+    await cache.close();
+    await quickStart.close();
+    // An unset REDIS_URL is a ConfigError now, not a client silently pointed at localhost:6379.
+    const unset = loadConfig({ MENTORA_ENV: 'test' });
+    expect(() => createRedisStore({ url: unset.cache.redisUrl })).toThrow(ConfigError);
+  });
+
   it('never closes a client it was given; closes the one it created', async () => {
     const given = new Redis(redis.url);
     const borrowed = createRedisStore({ client: given, logger: captureLogger() });
-    expect(borrowed.ownsClient).toBe(false);
+    expect(borrowed.connection.ownsClient).toBe(false);
     await borrowed.ready();
     await borrowed.set('x', '1', 1000);
     await borrowed.close();
@@ -94,15 +114,15 @@ describe('Redis store specifics', () => {
     given.disconnect();
 
     const owned = createRedisStore({ url: redis.url, logger: captureLogger() });
-    expect(owned.ownsClient).toBe(true);
+    expect(owned.connection.ownsClient).toBe(true);
     await owned.ready();
     await owned.close();
-    expect(owned.client.status).toBe('end');
+    expect(owned.connection.client.status).toBe('end');
   });
 
   it('creates clients that fail fast instead of queueing, and reconnect with backoff', () => {
     const s = createRedisStore({ url: redis.url, commandTimeoutMs: 750, logger: captureLogger() });
-    const options = (s.client as Redis).options;
+    const options = (s.connection.client as Redis).options;
     expect(options.enableOfflineQueue).toBe(false);
     expect(options.maxRetriesPerRequest).toBe(1);
     expect(typeof options.retryStrategy).toBe('function');

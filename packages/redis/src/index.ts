@@ -14,4 +14,4 @@ export type {
   RedisSource,
 } from './options.ts';
 export { connectionFor, type RedisConnectionInput, type SharedConnection } from './shared.ts';
-export { CommandTimeoutError } from './timeout.ts';
+export { CommandTimeoutError, withTimeout } from './timeout.ts';

@@ -1,7 +1,6 @@
+import { type RedisClient, type RedisCommands, withTimeout } from '@mentora/redis';
 import type { Cluster, Redis } from 'ioredis';
 import type { InvalidationHandler } from '../types.js';
-import { type Commands, commands, type RedisClient } from './client.js';
-import { withTimeout } from './timeout.js';
 
 /**
  * Invalidation messages over Redis pub/sub, on a subscriber connection of its own (a connection in
@@ -10,7 +9,7 @@ import { withTimeout } from './timeout.js';
  * lost: handlers then get `null` (forget everything), on the drop and again once it is back.
  */
 export class InvalidationBus {
-  private sub: Commands | undefined;
+  private sub: RedisCommands | undefined;
   private starting: Promise<void> | undefined;
   private readonly handlers = new Set<InvalidationHandler>();
   private connectedOnce = false;
@@ -40,11 +39,12 @@ export class InvalidationBus {
   private async start(): Promise<void> {
     // Our own connection, with an offline queue so SUBSCRIBE waits for the connection instead of
     // failing; it only ever queues SUBSCRIBE commands.
-    const sub = commands(
-      this.source.isCluster
-        ? (this.source as Cluster).duplicate([], { enableOfflineQueue: true, lazyConnect: false })
-        : (this.source as Redis).duplicate({ enableOfflineQueue: true, lazyConnect: false }),
-    );
+    const sub = (this.source.isCluster
+      ? (this.source as Cluster).duplicate([], { enableOfflineQueue: true, lazyConnect: false })
+      : (this.source as Redis).duplicate({
+          enableOfflineQueue: true,
+          lazyConnect: false,
+        })) as unknown as RedisCommands;
     this.sub = sub;
     sub.on('error', (err: Error) => this.onError('subscriber', err));
     sub.on('message', (channel: string, message: string) => {
