@@ -1,6 +1,6 @@
 import { MentoraError } from '@mentora/errors';
 import { globToRegExp } from './glob.js';
-import type { CacheStore, InvalidationHandler } from './types.js';
+import type { CacheLocks, CacheStore, InvalidationBus, InvalidationHandler } from './types.js';
 
 export interface MemoryStoreOptions {
   /** Upper bound on live entries; the least recently used go first. Default 100,000. */
@@ -17,8 +17,9 @@ interface Entry {
 
 /**
  * An in-process store with Redis's semantics (the same contract suite runs against both). It is not
- * shared across processes: use it for development, single-process apps and tests. Caches that share
- * one memory store see each other's invalidation messages, like caches sharing one Redis.
+ * shared across processes: use it for development, single-process apps and tests. It has locks and an
+ * in-process bus: caches that share one memory store see each other's invalidation messages, like caches
+ * sharing one Redis.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore {
   const maxEntries = options.maxEntries ?? 100_000;
@@ -62,7 +63,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     return { n, entry: e };
   };
 
+  const locks: CacheLocks = {
+    async acquire(key, token, ttlMs) {
+      if (live(key) !== undefined) return false;
+      write(key, token, ttlMs);
+      return true;
+    },
+    async release(key, token) {
+      if (live(key)?.value === token) map.delete(key);
+    },
+  };
+
+  const bus: InvalidationBus = {
+    async publish(message) {
+      // Delivered asynchronously, as Redis pub/sub is, so callers never depend on synchronous delivery.
+      for (const h of handlers) queueMicrotask(() => h(message));
+    },
+    async subscribe(handler) {
+      handlers.add(handler);
+      return async () => {
+        handlers.delete(handler);
+      };
+    },
+  };
+
   const store: CacheStore = {
+    locks,
+    bus,
     kind: 'memory',
     async ready() {},
     async get(key) {
@@ -114,25 +141,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       if (e === undefined) return -2;
       return e.expiresAt === Number.POSITIVE_INFINITY ? -1 : Math.max(0, e.expiresAt - now());
     },
-    async acquireLock(key, token, ttlMs) {
-      if (live(key) !== undefined) return false;
-      write(key, token, ttlMs);
-      return true;
-    },
-    async releaseLock(key, token) {
-      if (live(key)?.value === token) map.delete(key);
-    },
     async ping() {},
-    async publishInvalidation(message) {
-      // Delivered asynchronously, as Redis pub/sub is, so callers never depend on synchronous delivery.
-      for (const h of handlers) queueMicrotask(() => h(message));
-    },
-    async subscribeInvalidations(handler) {
-      handlers.add(handler);
-      return async () => {
-        handlers.delete(handler);
-      };
-    },
     async close() {
       map.clear();
       handlers.clear();

@@ -65,7 +65,7 @@ describe('Redis faults', () => {
     expect(await cache.get('k')).toBeNull();
     expect(await cache.set('k2', 1, 60)).toBe(false);
     await expect(cache.delete('k')).rejects.toBeInstanceOf(ServiceUnavailableError);
-    await expect(cache.invalidateTag('student:1')).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(cache.invalidateTags(['student:1'])).rejects.toBeInstanceOf(ServiceUnavailableError);
     await expect(cache.deletePattern('*')).rejects.toBeInstanceOf(ServiceUnavailableError);
     await expect(cache.increment('c', 60)).rejects.toBeInstanceOf(ServiceUnavailableError);
     const down = await cache.healthCheck();

@@ -19,8 +19,6 @@ export type {
   RateLimitAlgorithm,
   RateLimitEndpoint,
   RateLimiter,
-  /** The seeds' `RateLimiterService` name: the limiter object already has its methods. */
-  RateLimiter as RateLimiterService,
   RateLimiterStats,
   RateLimitIdentity,
   RateLimitResult,

@@ -1,5 +1,4 @@
 import { ServiceUnavailableError } from '@mentora/errors';
-import { createLogThrottle } from '@mentora/monitoring';
 import {
   connectionFor,
   type RedisCommands,
@@ -9,8 +8,8 @@ import {
   type RedisOp,
 } from '@mentora/redis';
 import { escapeGlob } from '../keys.js';
-import type { CacheStore, InvalidationHandler } from '../types.js';
-import { InvalidationBus } from './bus.js';
+import type { CacheLocks, CacheStore } from '../types.js';
+import { RedisInvalidationBus } from './bus.js';
 import { INCREMENT, isNoScript, type LuaScript, RELEASE_LOCK, SET_VERSIONED } from './scripts.js';
 
 /**
@@ -27,6 +26,10 @@ export type RedisStoreOptions = RedisConnectionInput & {
 
 export interface RedisCacheStore extends CacheStore {
   readonly connection: RedisConnection;
+  /** Leases: SET NX PX and a compare-and-delete script. */
+  readonly locks: CacheLocks;
+  /** Invalidation messages over pub/sub on `channel`, on the same connection. */
+  readonly bus: RedisInvalidationBus;
 }
 
 const OPS = [
@@ -40,7 +43,6 @@ const OPS = [
   'deletePattern',
   'pttl',
   'lock',
-  'publish',
 ] as const;
 type Op = (typeof OPS)[number];
 
@@ -50,9 +52,15 @@ class RedisStore implements RedisCacheStore {
   readonly #owned: boolean;
   /** Prepended to every key (the connection's keyPrefix). */
   readonly #prefix: string;
-  readonly #channel: string;
   readonly #scanCount: number;
-  readonly #bus: InvalidationBus;
+  readonly bus: RedisInvalidationBus;
+  readonly locks: CacheLocks = {
+    acquire: async (key, token, ttlMs) =>
+      (await this.#op.lock.call('set', [this.#key(key), token, 'PX', ttlMs, 'NX'])) === 'OK',
+    release: async (key, token) => {
+      await this.#script('lock', RELEASE_LOCK, [this.#key(key)], [token]);
+    },
+  };
   readonly #op: Record<Op, RedisOp>;
   #closed: Promise<void> | undefined;
 
@@ -62,20 +70,9 @@ class RedisStore implements RedisCacheStore {
     this.#owned = owned;
     this.kind = connection.kind;
     this.#prefix = connection.keyPrefix;
-    this.#channel = connection.keyPrefix + (options.channel ?? 'mentora:cache:invalidate');
     this.#scanCount = options.scanCount ?? 1_000;
     this.#op = Object.fromEntries(OPS.map((op) => [op, connection.op(op)])) as Record<Op, RedisOp>;
-    const throttled = createLogThrottle(connection.logger);
-    this.#bus = new InvalidationBus(
-      connection.client,
-      this.#channel,
-      Math.max(connection.commandTimeoutMs, 5_000),
-      (what, err) =>
-        throttled('warn', what, `Redis ${what} error`, {
-          service: this.kind,
-          error: err instanceof Error ? err.message : String(err),
-        }),
-    );
+    this.bus = new RedisInvalidationBus(connection, options.channel ?? 'mentora:cache:invalidate');
   }
 
   #key(key: string): string {
@@ -140,14 +137,6 @@ class RedisStore implements RedisCacheStore {
     return this.#op.pttl.call<number>('pttl', [this.#key(key)]);
   }
 
-  async acquireLock(key: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.#op.lock.call('set', [this.#key(key), token, 'PX', ttlMs, 'NX'])) === 'OK';
-  }
-
-  async releaseLock(key: string, token: string): Promise<void> {
-    await this.#script('lock', RELEASE_LOCK, [this.#key(key)], [token]);
-  }
-
   /** SCAN every master (never KEYS) and UNLINK each batch; every command guarded on its own. */
   async deletePattern(pattern: string): Promise<number> {
     const glob = escapeGlob(this.#prefix) + pattern;
@@ -197,17 +186,9 @@ class RedisStore implements RedisCacheStore {
     }
   }
 
-  async publishInvalidation(message: string): Promise<void> {
-    await this.#op.publish.call('publish', [this.#channel, message]);
-  }
-
-  subscribeInvalidations(handler: InvalidationHandler): Promise<() => Promise<void>> {
-    return this.#bus.subscribe(handler);
-  }
-
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      this.#bus.close();
+      this.bus.close();
       if (this.#owned) await this.connection.close();
     })();
     return this.#closed;

@@ -1,10 +1,11 @@
-import type { Cache } from './cache.js';
+import type { Cache } from '../cache.js';
 import { CacheTags } from './keys.js';
 
 /**
- * The seeds' invalidation operations, done with tag version bumps: O(1) per entity, no SCAN, no KEYS,
- * Cluster-safe, and across every namespace sharing the store (tags are not namespaced).
- * Rejects with ServiceUnavailableError when the store is down, so a caller can retry.
+ * Mentora's invalidation operations (what changes when a student, video, membership… changes), done with
+ * tag version bumps: O(1) per entity, no SCAN, no KEYS, Cluster-safe, and across every namespace sharing
+ * the store (tags are not namespaced). Rejects with ServiceUnavailableError when the store is down, so a
+ * caller can retry.
  */
 export class CacheInvalidator {
   constructor(private readonly cache: Pick<Cache, 'invalidateTags'>) {}
@@ -47,25 +48,4 @@ export class CacheInvalidator {
   invalidateChatSession(sessionId: string): Promise<void> {
     return this.cache.invalidateTags([CacheTags.chatSession(sessionId)]);
   }
-
-  // The seeds' names.
-  onStudentUpdate(studentId: string): Promise<void> {
-    return this.invalidateStudent(studentId);
-  }
-  onCreatorUpdate(creatorId: string): Promise<void> {
-    return this.invalidateCreator(creatorId);
-  }
-  onVideoUpdate(videoId: string, creatorId: string): Promise<void> {
-    return this.invalidateVideo(videoId, creatorId);
-  }
-  onMembershipChange(userId: string): Promise<void> {
-    return this.invalidateMembership(userId);
-  }
-  onChatSessionEnd(sessionId: string): Promise<void> {
-    return this.invalidateChatSession(sessionId);
-  }
-}
-
-export function createCacheInvalidator(cache: Pick<Cache, 'invalidateTags'>): CacheInvalidator {
-  return new CacheInvalidator(cache);
 }
