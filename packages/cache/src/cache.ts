@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@mentora/errors';
 import { createDefaultLogger } from '@mentora/monitoring';
-import { createJsonCodec } from './codec.js';
+import { createCborCodec } from './codec.js';
 import { Compute } from './compute/compute.js';
 import { CacheContext, errorMessage } from './context.js';
 import { L1Cache } from './l1/l1.js';
@@ -96,7 +96,7 @@ class CacheImpl implements Cache {
       store: options.store,
       codec:
         options.codec ??
-        createJsonCodec(options.maxValueBytes === undefined ? {} : { maxBytes: options.maxValueBytes }),
+        createCborCodec(options.maxValueBytes === undefined ? {} : { maxBytes: options.maxValueBytes }),
       logger,
       l1,
       bus,

@@ -1,7 +1,7 @@
 // Core of @mentora/cache. The Redis store is on the `@mentora/cache/redis` subpath (this entry never
 // imports ioredis); Mentora's own keys and invalidation operations are on `@mentora/cache/mentora`.
 export { type Cache, createCache } from './cache.js';
-export { type CacheCodec, createJsonCodec, DEFAULT_MAX_VALUE_BYTES, type JsonCodecOptions } from './codec.js';
+export { type CacheCodec, type CborCodecOptions, createCborCodec, DEFAULT_MAX_VALUE_BYTES } from './codec.js';
 export { escapeGlob, keySegment, scopedKey, tagOfKey } from './keys.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type {

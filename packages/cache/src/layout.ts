@@ -45,12 +45,22 @@ export function checkTag(tag: string): void {
 
 /**
  * The payload of a scoped entry (stored as `version:payload`) when it was written under `version`, else
- * null (written before the tag's last invalidation, or absent).
+ * null (written before the tag's last invalidation, or absent). A view, not a copy.
  */
 export function unstamp(raw: CachePayload | null, version: string): CachePayload | null {
   if (raw === null) return null;
   const n = version.length;
-  return raw.length > n && raw.charCodeAt(n) === 58 /* ':' */ && raw.startsWith(version)
-    ? raw.slice(n + 1)
-    : null;
+  if (raw.length <= n || raw[n] !== 58 /* ':' */) return null;
+  // Versions are decimal digits: one byte per character.
+  for (let i = 0; i < n; i++) if (raw[i] !== version.charCodeAt(i)) return null;
+  return raw.subarray(n + 1);
+}
+
+/** `version:payload`, what the memory store keeps for a scoped entry (the Redis script builds it in Lua). */
+export function stamp(version: string, payload: CachePayload): CachePayload {
+  const out = new Uint8Array(version.length + 1 + payload.length);
+  for (let i = 0; i < version.length; i++) out[i] = version.charCodeAt(i);
+  out[version.length] = 58;
+  out.set(payload, version.length + 1);
+  return out;
 }

@@ -1,6 +1,7 @@
 import { MentoraError } from '@mentora/errors';
 import { globToRegExp } from './glob.js';
-import type { CacheLocks, CacheStore, InvalidationBus, InvalidationHandler } from './types.js';
+import { stamp } from './layout.js';
+import type { CacheLocks, CachePayload, CacheStore, InvalidationBus, InvalidationHandler } from './types.js';
 
 export interface MemoryStoreOptions {
   /** Upper bound on live entries; the least recently used go first. Default 100,000. */
@@ -10,9 +11,19 @@ export interface MemoryStoreOptions {
 }
 
 interface Entry {
-  value: string;
+  /** A payload (bytes), or what Redis would keep as a number or a token (versions, counters, leases). */
+  value: CachePayload | string;
   /** Epoch ms; Infinity for no expiry. */
   expiresAt: number;
+}
+
+/** What Redis would answer for a stored value: bytes, whatever was written. */
+function bytes(value: CachePayload | string): CachePayload {
+  return typeof value === 'string' ? Buffer.from(value) : value;
+}
+
+function text(value: CachePayload | string): string {
+  return typeof value === 'string' ? value : Buffer.from(value).toString();
 }
 
 /**
@@ -37,7 +48,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     return e;
   };
 
-  const write = (key: string, value: string, ttlMs: number): void => {
+  const write = (key: string, value: CachePayload | string, ttlMs: number): void => {
     map.delete(key); // re-insert at the young end
     map.set(key, { value, expiresAt: ttlMs > 0 ? now() + ttlMs : Number.POSITIVE_INFINITY });
     while (map.size > maxEntries) {
@@ -48,7 +59,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
 
   const incr = (key: string): { n: number; entry: Entry } => {
     const e = live(key);
-    const current = e === undefined ? 0 : Number(e.value);
+    const current = e === undefined ? 0 : typeof e.value === 'string' ? Number(e.value) : Number.NaN;
     if (!Number.isSafeInteger(current)) {
       // Redis answers INCR on a non-integer with an error reply; the same answer here.
       throw new MentoraError(`Value at ${key} is not an integer`, { code: 'CACHE_NOT_AN_INTEGER' });
@@ -97,18 +108,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       if (e === undefined) return null;
       map.delete(key);
       map.set(key, e);
-      return e.value;
+      return bytes(e.value);
     },
     async getVersioned(key, versionKey) {
-      return [live(key)?.value ?? null, live(versionKey)?.value ?? null];
+      const e = live(key);
+      const v = live(versionKey);
+      return [e === undefined ? null : bytes(e.value), v === undefined ? null : text(v.value)];
     },
     async set(key, value, ttlMs) {
-      write(key, value, ttlMs);
+      // A copy: the codec's output may be a view into a larger buffer that is reused.
+      write(key, value.slice(), ttlMs);
     },
     async setVersioned(key, versionKey, value, ttlMs, expectedVersion) {
-      const version = live(versionKey)?.value ?? '0';
+      const v = live(versionKey);
+      const version = v === undefined ? '0' : text(v.value);
       if (expectedVersion !== null && expectedVersion !== version) return false;
-      write(key, `${version}:${value}`, ttlMs);
+      write(key, stamp(version, value), ttlMs);
       return true;
     },
     async bumpVersion(versionKey) {

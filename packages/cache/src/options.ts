@@ -51,7 +51,7 @@ export interface CreateCacheOptions {
   statsSink?: CacheStatsSink;
   /** Default 60,000 ms. */
   statsFlushIntervalMs?: number;
-  /** Default: JSON with Date/Map/Set/BigInt support and a 1 MiB limit (see `maxValueBytes`). */
+  /** Default: CBOR (cbor-x) with Date/Map/Set/BigInt/undefined support and a 1 MiB limit (`maxValueBytes`). */
   codec?: CacheCodec;
   /** Size limit of the default codec. Default 1 MiB. */
   maxValueBytes?: number;

@@ -1,5 +1,5 @@
-/** What a store keeps for one entry: the codec's output. */
-export type CachePayload = string;
+/** What a store keeps for one entry: the codec's output, bytes (a Buffer in Node). */
+export type CachePayload = Uint8Array;
 
 /**
  * Receives one invalidation message (a string published by some cache), or `null` when messages may

@@ -1,11 +1,11 @@
 import { errorToAPIResponse, InvalidArgumentError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
-import { createJsonCodec, DEFAULT_MAX_VALUE_BYTES } from '../src/index.js';
+import { createCborCodec, DEFAULT_MAX_VALUE_BYTES } from '../src/index.js';
 
-const codec = createJsonCodec();
+const codec = createCborCodec();
 const roundTrip = (v: unknown) => codec.decode(codec.encode(v));
 
-describe('JSON codec', () => {
+describe('CBOR codec', () => {
   it('round-trips Date, Map, Set and BigInt, nested in each other', () => {
     const value = {
       at: new Date('2026-01-02T03:04:05.678Z'),
@@ -21,9 +21,10 @@ describe('JSON codec', () => {
     expect(back.invalid).toBeInstanceOf(Date);
     expect(Number.isNaN(back.invalid.getTime())).toBe(true);
     expect([...(back.m.get('k') as Set<unknown>)][0]).toBe(1n);
+    expect(back.m.get(2)).toEqual({ deep: new Map([['x', -(2n ** 80n)]]) }); // a non-string key stays a number
   });
 
-  it('keeps undefined at the top level and in arrays, drops undefined object properties like JSON', () => {
+  it('keeps undefined everywhere: at the top level, in arrays (elements, not holes) and as a property', () => {
     expect(roundTrip(undefined)).toBeUndefined();
     const arr = roundTrip([1, undefined, 3]) as unknown[];
     expect(arr).toHaveLength(3);
@@ -36,41 +37,45 @@ describe('JSON codec', () => {
       [undefined],
       { list: [undefined, new Date(0)] },
     ]);
-    expect(roundTrip({ a: 1, b: undefined })).toStrictEqual({ a: 1 });
+    expect(roundTrip({ a: 1, b: undefined })).toStrictEqual({ a: 1, b: undefined });
     expect(roundTrip(new Map([['k', undefined]]))).toEqual(new Map([['k', undefined]]));
   });
 
-  it('keeps NaN and infinities, null and plain JSON', () => {
+  it('keeps NaN and infinities, null, unicode and plain JSON-like values', () => {
     expect(roundTrip([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])).toEqual([
       Number.NaN,
       Number.POSITIVE_INFINITY,
       Number.NEGATIVE_INFINITY,
     ]);
     expect(roundTrip(null)).toBeNull();
-    expect(roundTrip({ a: [1, 'two', true, null] })).toEqual({ a: [1, 'two', true, null] });
-  });
-
-  it('writes plain values as plain JSON (readable by anything, decoded without a reviver)', () => {
-    expect(codec.encode({ a: 1, b: ['x'] })).toBe('{"a":1,"b":["x"]}');
-    // Marked values carry a leading "~", so decoding needs no scan to choose the reviver path.
-    expect(codec.encode(new Date(0))).toBe('~{"\\u0000t":"D","v":"1970-01-01T00:00:00.000Z"}');
-    expect(roundTrip('~not a marker')).toBe('~not a marker');
+    expect(roundTrip('héllo 👋')).toBe('héllo 👋');
     // A string that merely looks like a date stays a string.
     expect(roundTrip('1970-01-01T00:00:00.000Z')).toBe('1970-01-01T00:00:00.000Z');
+    expect(roundTrip({ a: [1, 'two', true, null, 2 ** 53 - 1, -1.5] })).toEqual({
+      a: [1, 'two', true, null, 2 ** 53 - 1, -1.5],
+    });
+  });
+
+  it('reads nothing it did not write: a counter, a JSON string or garbage throws (the cache counts a miss)', () => {
+    // CBOR would decode the counter "3" as the integer -20: without the self-described tag it is refused.
+    for (const foreign of ['3', '"v"', '', 'OK']) expect(() => codec.decode(Buffer.from(foreign))).toThrow();
+    const good = codec.encode({ a: 1 });
+    expect(() => codec.decode(good.subarray(0, good.length - 1))).toThrow(); // truncated
   });
 
   it('refuses values over the limit with a typed error that carries size and limit', () => {
-    const small = createJsonCodec({ maxBytes: 10 });
-    expect(small.encode('12345678')).toBe('"12345678"'); // exactly 10 bytes
+    const small = createCborCodec({ maxBytes: 12 });
+    const fits = small.encode('12345678'); // 3 (tag) + 1 (header) + 8
+    expect(fits.byteLength).toBe(12);
     const err = (() => {
       try {
-        small.encode('€€€€'); // 4 × 3 bytes + quotes = 14 bytes, only 6 UTF-16 units
+        small.encode('€€€'); // 3 × 3 bytes: 13 with tag and header, though only 3 UTF-16 units
       } catch (e) {
         return e;
       }
     })();
     expect(err).toBeInstanceOf(InvalidArgumentError);
-    expect(err).toMatchObject({ code: 'CACHE_VALUE_TOO_LARGE', context: { size: 14, limit: 10 } });
+    expect(err).toMatchObject({ code: 'CACHE_VALUE_TOO_LARGE', context: { size: 13, limit: 12 } });
     expect(DEFAULT_MAX_VALUE_BYTES).toBe(1024 * 1024);
     expect(() => codec.encode('x'.repeat(DEFAULT_MAX_VALUE_BYTES))).toThrow(InvalidArgumentError);
   });
@@ -78,7 +83,7 @@ describe('JSON codec', () => {
   it('renders refusals as a generic 500: the value came from server code, not from the client', () => {
     const err = (() => {
       try {
-        createJsonCodec({ maxBytes: 10 }).encode({ secret: 'internal detail' });
+        createCborCodec({ maxBytes: 10 }).encode({ secret: 'internal detail' });
       } catch (e) {
         return e;
       }
@@ -93,6 +98,6 @@ describe('JSON codec', () => {
     cyclic.self = cyclic;
     expect(() => codec.encode(cyclic)).toThrow(InvalidArgumentError);
     expect(() => codec.encode(() => 1)).toThrow(InvalidArgumentError);
-    expect(() => codec.encode({ '\u0000t': 'D', v: 'x' })).toThrow(InvalidArgumentError);
+    expect(() => codec.encode({ f: Symbol('s') })).toThrow(InvalidArgumentError);
   });
 });

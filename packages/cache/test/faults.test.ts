@@ -1,10 +1,13 @@
 import { ServiceUnavailableError } from '@mentora/errors';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Cache, createCache, type InvalidationEvent } from '../src/index.js';
+import { type Cache, createCache, createCborCodec, type InvalidationEvent } from '../src/index.js';
 import { createRedisStore } from '../src/redis/index.js';
 import { captureLogger, deferred, uniqueNamespace, waitUntil } from './helpers.js';
 import { type RedisService, startRedis } from './services.js';
+
+/** Writes values behind the caches' backs, as the cache itself encodes them. */
+const codec = createCborCodec();
 
 describe('Redis faults', () => {
   let redis: RedisService;
@@ -281,7 +284,7 @@ describe('Redis faults', () => {
     raw.on('error', () => {}); // it lives through the outage below
     try {
       await Promise.all([a.ready(), b.ready()]);
-      await raw.set(`${ns}|k`, JSON.stringify('before'));
+      await raw.set(`${ns}|k`, Buffer.from(codec.encode('before')));
       expect(await b.get('k')).toBe('before');
       expect(await b.get('k')).toBe('before');
       expect(b.stats().l1Hits).toBe(1); // held in b's L1
@@ -297,7 +300,7 @@ describe('Redis faults', () => {
       raw.disconnect();
       const raw2 = new Redis(redis.url);
       // Written behind the caches' backs (no invalidation message): only a cleared L1 can see it.
-      await raw2.set(`${ns}|k`, JSON.stringify('after'));
+      await raw2.set(`${ns}|k`, Buffer.from(codec.encode('after')));
       raw2.disconnect();
       const errorsBefore = b.stats().errors;
       expect(await b.get('k')).toBe('after');

@@ -2,7 +2,7 @@ import { loadConfig } from '@mentora/config';
 import { ConfigError } from '@mentora/errors';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CacheTTL, createCache } from '../src/index.js';
+import { CacheTTL, createCache, createCborCodec } from '../src/index.js';
 import { CacheKeys } from '../src/mentora/index.js';
 import { createRedisStore, type RedisCacheStore } from '../src/redis/index.js';
 import { captureLogger, uniqueNamespace } from './helpers.js';
@@ -96,7 +96,8 @@ describe('Redis store specifics', () => {
     const ns = uniqueNamespace();
     const cache = createCache({ store: quickStart, namespace: ns, logger: captureLogger() });
     await cache.set('k', 'v', 60);
-    expect(await raw.get(`${config.cache.keyPrefix}${ns}|k`)).toBe(JSON.stringify('v'));
+    const stored = await raw.getBuffer(`${config.cache.keyPrefix}${ns}|k`);
+    expect(stored === null ? null : createCborCodec().decode(stored)).toBe('v');
     await cache.close();
     await quickStart.close();
     // An unset REDIS_URL is a ConfigError now, not a client silently pointed at localhost:6379.
@@ -109,7 +110,7 @@ describe('Redis store specifics', () => {
     const borrowed = createRedisStore({ client: given, logger: captureLogger() });
     expect(borrowed.connection.ownsClient).toBe(false);
     await borrowed.ready();
-    await borrowed.set('x', '1', 1000);
+    await borrowed.set('x', Buffer.from('1'), 1000);
     await borrowed.close();
     expect(await given.ping()).toBe('PONG');
     given.disconnect();

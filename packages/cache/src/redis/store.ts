@@ -8,7 +8,7 @@ import {
   type RedisOp,
 } from '@mentora/redis';
 import { escapeGlob } from '../keys.js';
-import type { CacheLocks, CacheStore } from '../types.js';
+import type { CacheLocks, CachePayload, CacheStore } from '../types.js';
 import { RedisInvalidationBus } from './bus.js';
 import { INCREMENT, isNoScript, type LuaScript, RELEASE_LOCK, SET_VERSIONED } from './scripts.js';
 
@@ -80,7 +80,7 @@ class RedisStore implements RedisCacheStore {
   }
 
   /** EVALSHA, falling back to EVAL when the server lost its script cache (SCRIPT FLUSH, restart). */
-  #script(op: Op, s: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+  #script(op: Op, s: LuaScript, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {
     const c = this.connection.client as unknown as RedisCommands;
     return this.#op[op].run(async () => {
       try {
@@ -96,29 +96,33 @@ class RedisStore implements RedisCacheStore {
     return this.connection.ready();
   }
 
-  get(key: string): Promise<string | null> {
-    return this.#op.get.call('get', [this.#key(key)]);
+  /** The hot path: one GET with a binary reply, built and tracked by the connection. */
+  get(key: string): Promise<CachePayload | null> {
+    return this.#op.get.callBuffer<Buffer | null>('get', [this.#key(key)]);
   }
 
-  getVersioned(key: string, versionKey: string): Promise<[string | null, string | null]> {
-    return this.#op.getVersioned.call('mget', [this.#key(key), this.#key(versionKey)]);
+  getVersioned(key: string, versionKey: string): Promise<[CachePayload | null, string | null]> {
+    return this.#op.getVersioned
+      .callBuffer<[Buffer | null, Buffer | null]>('mget', [this.#key(key), this.#key(versionKey)])
+      .then(versioned);
   }
 
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
+  async set(key: string, value: CachePayload, ttlMs: number): Promise<void> {
     const k = this.#key(key);
-    await this.#op.set.call('set', ttlMs > 0 ? [k, value, 'PX', ttlMs] : [k, value]);
+    const v = asBuffer(value);
+    await this.#op.set.call('set', ttlMs > 0 ? [k, v, 'PX', ttlMs] : [k, v]);
   }
 
   async setVersioned(
     key: string,
     versionKey: string,
-    value: string,
+    value: CachePayload,
     ttlMs: number,
     expectedVersion: string | null,
   ): Promise<boolean> {
     const keys = [this.#key(key), this.#key(versionKey)];
-    const r = await this.#script('setVersioned', SET_VERSIONED, keys, [value, ttlMs, expectedVersion ?? '']);
-    return r === 1;
+    const args = [asBuffer(value), ttlMs, expectedVersion ?? ''];
+    return (await this.#script('setVersioned', SET_VERSIONED, keys, args)) === 1;
   }
 
   async bumpVersion(versionKey: string): Promise<string> {
@@ -193,6 +197,15 @@ class RedisStore implements RedisCacheStore {
     })();
     return this.#closed;
   }
+}
+
+/** ioredis sends a Buffer as bytes and anything else as its string form: a view, never a copy. */
+function asBuffer(value: CachePayload): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function versioned([value, version]: [Buffer | null, Buffer | null]): [CachePayload | null, string | null] {
+  return [value, version === null ? null : version.toString()];
 }
 
 /**
