@@ -2,11 +2,11 @@ import { loadConfig } from '@mentora/config';
 import { ConfigError } from '@mentora/errors';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CacheTTL, createCache, createCborCodec } from '../src/index.js';
-import { CacheKeys } from '../src/mentora/index.js';
-import { createRedisStore, type RedisCacheStore } from '../src/redis/index.js';
-import { captureLogger, uniqueNamespace } from './helpers.js';
-import { type RedisService, startRedis } from './services.js';
+import { CacheTTL, createCache, createCborCodec } from '../../src/index.js';
+import { CacheKeys } from '../../src/mentora/index.js';
+import { createRedisStore, type RedisCacheStore } from '../../src/redis/index.js';
+import { captureLogger, uniqueNamespace } from '../support/helpers.js';
+import { type RedisService, startRedis } from '../support/services.js';
 
 /** Calls per command since the last CONFIG RESETSTAT, from INFO commandstats. */
 async function commandCalls(raw: Redis): Promise<Record<string, number>> {

@@ -1,7 +1,7 @@
-import { createRedisStore } from '../src/redis/index.js';
-import { describeCacheContract } from './contract.js';
-import { captureLogger } from './helpers.js';
-import { startRedisCluster } from './services.js';
+import { createRedisStore } from '../../src/redis/index.js';
+import { describeCacheContract } from '../support/contract.js';
+import { captureLogger } from '../support/helpers.js';
+import { startRedisCluster } from '../support/services.js';
 
 describeCacheContract('redis cluster (3 masters)', async () => {
   const cluster = await startRedisCluster({ masters: 3 });

@@ -3,11 +3,11 @@ import { createStaticFeatureFlags } from '@mentora/config';
 import { RateLimitError, ServiceUnavailableError } from '@mentora/errors';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRateLimiter, type PlanCatalogOverride } from '../src/index.ts';
-import { createRedisStore, type RedisRateLimitStore } from '../src/redis.ts';
-import { until } from './contract.ts';
-import { startRedis } from './services.ts';
-import { recordingLogger } from './support/logger.ts';
+import { createRateLimiter, type PlanCatalogOverride } from '../../src/index.ts';
+import { createRedisStore, type RedisRateLimitStore } from '../../src/redis.ts';
+import { until } from '../support/contract.ts';
+import { recordingLogger } from '../support/logger.ts';
+import { startRedis } from '../support/services.ts';
 
 const flags = createStaticFeatureFlags();
 /** Outages are the point here: their log lines go nowhere. */

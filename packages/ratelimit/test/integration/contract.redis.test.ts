@@ -1,10 +1,10 @@
 import { createRedisConnection, type RedisConnection } from '@mentora/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { createRedisStore } from '../src/redis.ts';
-import { rateLimitContract } from './contract.ts';
-import { startRedis } from './services.ts';
-import { recordingLogger } from './support/logger.ts';
+import { createRedisStore } from '../../src/redis.ts';
+import { rateLimitContract } from '../support/contract.ts';
+import { recordingLogger } from '../support/logger.ts';
+import { startRedis } from '../support/services.ts';
 
 let server: Awaited<ReturnType<typeof startRedis>>;
 let client: Redis;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRateLimitHeaders, rateLimitHeaders } from '../src/index.ts';
+import { applyRateLimitHeaders, rateLimitHeaders } from '../../src/index.ts';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 0);
 const rule = { windowSeconds: 60, endpoint: 'chat' };

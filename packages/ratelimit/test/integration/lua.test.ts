@@ -1,14 +1,14 @@
 // The Redis scripts and the reference implementation take the same decisions on the same inputs.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlidingState, slidingWindowDecide } from '../src/sliding.ts';
+import { type SlidingState, slidingWindowDecide } from '../../src/sliding.ts';
 import {
   decodeSlidingReply,
   SLIDING_PACKED_LIMIT_MAX,
   SLIDING_WINDOW_LUA,
   SLIDING_WINDOW_WIDE_LUA,
-} from '../src/sliding-lua.ts';
-import { startRedis } from './services.ts';
+} from '../../src/sliding-lua.ts';
+import { startRedis } from '../support/services.ts';
 
 let server: Awaited<ReturnType<typeof startRedis>>;
 let redis: Redis;

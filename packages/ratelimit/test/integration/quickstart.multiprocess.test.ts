@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { startRedis, startRedisCluster } from './services.ts';
+import { startRedis, startRedisCluster } from '../support/services.ts';
 
 const run = promisify(execFile);
-const CHILD = fileURLToPath(new URL('./fixtures/quickstart-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../support/fixtures/quickstart-child.ts', import.meta.url));
 const PROCESSES = 4;
 const CHECKS_EACH = 10; // the basic plan's chat limit is 10 per minute: each process alone could take it all
 

@@ -1,5 +1,5 @@
-import { createMemoryStore } from '../src/index.js';
-import { describeCacheContract } from './contract.js';
+import { createMemoryStore } from '../../src/index.js';
+import { describeCacheContract } from '../support/contract.js';
 
 describeCacheContract('memory', async () => {
   // Two caches in one process share one memory store, as two processes share one Redis.

@@ -12,8 +12,8 @@ import {
   type RateLimitStore,
   type RateLimitViolation,
   rateLimitHeaders,
-} from '../src/index.ts';
-import { recordingLogger } from './support/logger.ts';
+} from '../../src/index.ts';
+import { recordingLogger } from './logger.ts';
 
 export interface ContractBackend {
   /** A store over the backend; `clock` drives its sliding windows when given. */

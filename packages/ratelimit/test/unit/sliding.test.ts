@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SlidingState, slidingWindowDecide } from '../src/sliding.ts';
+import { type SlidingState, slidingWindowDecide } from '../../src/sliding.ts';
 
 const D = 10_000;
 const L = 10;

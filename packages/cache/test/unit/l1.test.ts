@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { L1Cache } from '../src/l1/l1.js';
+import { L1Cache } from '../../src/l1/l1.js';
 
 const MIB = 1024 * 1024;
 

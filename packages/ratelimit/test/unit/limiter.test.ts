@@ -2,9 +2,9 @@
 import { createStaticFeatureFlags, type FeatureFlags } from '@mentora/config';
 import { ConfigError, InvalidArgumentError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, createRateLimiter, type RateLimitViolation } from '../src/index.ts';
-import { fakeClock, until } from './contract.ts';
-import { recordingLogger } from './support/logger.ts';
+import { createMemoryStore, createRateLimiter, type RateLimitViolation } from '../../src/index.ts';
+import { fakeClock, until } from '../support/contract.ts';
+import { recordingLogger } from '../support/logger.ts';
 
 describe('plan resolution', () => {
   it('falls back to the fallback plan (logged, throttled) when the flags fail or answer nonsense', async () => {

@@ -1,10 +1,10 @@
 import { createRedisConnection, type RedisConnection } from '@mentora/redis';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createRedisStore } from '../src/redis.ts';
-import { rateLimitContract } from './contract.ts';
-import { startRedisCluster } from './services.ts';
-import { recordingLogger } from './support/logger.ts';
+import { createRedisStore } from '../../src/redis.ts';
+import { rateLimitContract } from '../support/contract.ts';
+import { recordingLogger } from '../support/logger.ts';
+import { startRedisCluster } from '../support/services.ts';
 
 let cluster: Awaited<ReturnType<typeof startRedisCluster>>;
 let client: Cluster;

@@ -1,6 +1,6 @@
 import { errorToAPIResponse, InvalidArgumentError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
-import { createCborCodec, DEFAULT_MAX_VALUE_BYTES } from '../src/index.js';
+import { createCborCodec, DEFAULT_MAX_VALUE_BYTES } from '../../src/index.js';
 
 const codec = createCborCodec();
 const roundTrip = (v: unknown) => codec.decode(codec.encode(v));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp } from '../src/glob.js';
-import { CacheTTL, escapeGlob, keySegment, tagOfKey } from '../src/index.js';
-import { CacheKeys, CacheKeyTTL, CacheTags } from '../src/mentora/index.js';
-import { sha256Hex } from '../src/mentora/keys.js';
+import { globToRegExp } from '../../src/glob.js';
+import { CacheTTL, escapeGlob, keySegment, tagOfKey } from '../../src/index.js';
+import { CacheKeys, CacheKeyTTL, CacheTags } from '../../src/mentora/index.js';
+import { sha256Hex } from '../../src/mentora/keys.js';
 
 describe('CacheKeys', () => {
   it('hashes embedding text with SHA-256', () => {

@@ -1,7 +1,7 @@
-import { createRedisStore } from '../src/redis/index.js';
-import { describeCacheContract } from './contract.js';
-import { captureLogger } from './helpers.js';
-import { startRedis } from './services.js';
+import { createRedisStore } from '../../src/redis/index.js';
+import { describeCacheContract } from '../support/contract.js';
+import { captureLogger } from '../support/helpers.js';
+import { startRedis } from '../support/services.js';
 
 describeCacheContract('redis', async () => {
   const redis = await startRedis();

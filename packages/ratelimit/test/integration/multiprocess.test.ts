@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from './services.ts';
+import { startRedis } from '../support/services.ts';
 
-const CHILD = fileURLToPath(new URL('./fixtures/check-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../support/fixtures/check-child.ts', import.meta.url));
 const PROCESSES = 3;
 
 let server: Awaited<ReturnType<typeof startRedis>>;

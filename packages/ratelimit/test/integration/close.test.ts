@@ -1,11 +1,11 @@
 // store.close() while Redis is down: shutdown must finish, not wait for a server that is gone.
 import { createStaticFeatureFlags } from '@mentora/config';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createRateLimiter } from '../src/index.ts';
-import { createRedisStore } from '../src/redis.ts';
-import { until } from './contract.ts';
-import { startRedis } from './services.ts';
-import { recordingLogger } from './support/logger.ts';
+import { createRateLimiter } from '../../src/index.ts';
+import { createRedisStore } from '../../src/redis.ts';
+import { until } from '../support/contract.ts';
+import { recordingLogger } from '../support/logger.ts';
+import { startRedis } from '../support/services.ts';
 
 const quiet = recordingLogger().logger;
 

@@ -3,11 +3,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueNamespace } from './helpers.js';
-import { type RedisService, startRedis } from './services.js';
+import { uniqueNamespace } from '../support/helpers.js';
+import { type RedisService, startRedis } from '../support/services.js';
 
-const hooks = fileURLToPath(new URL('./fixtures/ts-hooks.mjs', import.meta.url));
-const childScript = fileURLToPath(new URL('./fixtures/lease-child.ts', import.meta.url));
+const hooks = fileURLToPath(new URL('../support/fixtures/ts-hooks.mjs', import.meta.url));
+const childScript = fileURLToPath(new URL('../support/fixtures/lease-child.ts', import.meta.url));
 
 /** Called on every child message and every lease attempt seen: conditions over both are re-checked. */
 const listeners = new Set<() => void>();
@@ -38,7 +38,7 @@ interface Message {
   values?: string[];
 }
 
-/** A real OS process running getOrCompute with a lease (test/fixtures/lease-child.ts). */
+/** A real OS process running getOrCompute with a lease (test/support/fixtures/lease-child.ts). */
 class Child {
   readonly proc: ChildProcess;
   readonly messages: Message[] = [];

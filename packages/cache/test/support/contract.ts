@@ -10,8 +10,8 @@ import {
   createCborCodec,
   escapeGlob,
   type InvalidationEvent,
-} from '../src/index.js';
-import { CacheInvalidator, CacheKeys, CacheTags } from '../src/mentora/index.js';
+} from '../../src/index.js';
+import { CacheInvalidator, CacheKeys, CacheTags } from '../../src/mentora/index.js';
 import { captureLogger, deferred, sleep, uniqueNamespace, waitUntil } from './helpers.js';
 
 /**

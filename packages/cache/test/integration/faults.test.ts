@@ -1,10 +1,10 @@
 import { ServiceUnavailableError } from '@mentora/errors';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Cache, createCache, createCborCodec, type InvalidationEvent } from '../src/index.js';
-import { createRedisStore } from '../src/redis/index.js';
-import { captureLogger, deferred, uniqueNamespace, waitUntil } from './helpers.js';
-import { type RedisService, startRedis } from './services.js';
+import { type Cache, createCache, createCborCodec, type InvalidationEvent } from '../../src/index.js';
+import { createRedisStore } from '../../src/redis/index.js';
+import { captureLogger, deferred, uniqueNamespace, waitUntil } from '../support/helpers.js';
+import { type RedisService, startRedis } from '../support/services.js';
 
 /** Writes values behind the caches' backs, as the cache itself encodes them. */
 const codec = createCborCodec();
