@@ -2,7 +2,7 @@ import { createLogThrottle, type Logger, type LogThrottle } from '@mentora/monit
 import type { CacheCodec } from './codec.js';
 import { Flights } from './flights.js';
 import { L1Coherence } from './l1/coherence.js';
-import type { L1Cache } from './l1/l1.js';
+import type { L1Cache, L1Entry } from './l1/l1.js';
 import type { InvalidationEvent } from './options.js';
 import { Counters } from './stats.js';
 import type { CacheStore, InvalidationBus } from './types.js';
@@ -56,6 +56,18 @@ export class CacheContext {
       onInvalidation: parts.onInvalidation,
       failed: (op, err) => this.failed(op, err),
     });
+  }
+
+  /** The live L1 entry of `key`, counted as a hit (an L1 hit), or undefined. The memory-tier hot path. */
+  fromL1(key: string): L1Entry | undefined {
+    const l1 = this.coherence.l1;
+    if (l1 === undefined) return undefined;
+    const e = l1.get(key);
+    if (e !== undefined) {
+      this.counters.hits++;
+      this.counters.l1Hits++;
+    }
+    return e;
   }
 
   /** Counts a store failure and logs it, throttled (an outage must not flood the logs). */

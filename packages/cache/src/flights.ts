@@ -26,7 +26,8 @@ export interface Flight<T = unknown> {
    * longer join this flight.
    */
   superseded: boolean;
-  promise: Promise<T>;
+  /** The shared outcome; set once the flight is registered (a miss), undefined while it only reads. */
+  promise: Promise<T> | undefined;
 }
 
 /** The flights in progress, one per key: single-flight within this process. */

@@ -22,18 +22,11 @@ export class Reads {
 
   get<T = unknown>(key: string): Promise<T | null> {
     const cx = this.cx;
-    const l1 = cx.coherence.l1;
-    if (l1 !== undefined) {
-      const e = l1.get(key);
-      if (e !== undefined) {
-        cx.counters.hits++;
-        cx.counters.l1Hits++;
-        return Promise.resolve(e.value as T);
-      }
-    }
+    const held = cx.fromL1(key);
+    if (held !== undefined) return Promise.resolve(held.value as T);
     const tag = tagOfKey(key);
     // The common case (unscoped key, no L1): one GET and one `then` with pre-bound handlers.
-    if (tag === undefined && l1 === undefined) {
+    if (tag === undefined && cx.coherence.l1 === undefined) {
       return cx.store.get(cx.prefix + key).then(this.onPlainRead, this.onReadFailure) as Promise<T | null>;
     }
     return this.load(key, tag) as Promise<T | null>;

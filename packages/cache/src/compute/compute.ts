@@ -41,17 +41,10 @@ export class Compute {
     options?: GetOrComputeOptions,
   ): Promise<T> {
     const cx = this.cx;
-    const l1 = cx.coherence.l1;
-    if (l1 !== undefined) {
-      const e = l1.get(key);
-      if (e !== undefined) {
-        cx.counters.hits++;
-        cx.counters.l1Hits++;
-        return Promise.resolve(e.value as T);
-      }
-    }
+    const held = cx.fromL1(key);
+    if (held !== undefined) return Promise.resolve(held.value as T);
     const inflight = cx.flights.get(key);
-    if (inflight !== undefined) return inflight.promise as Promise<T>;
+    if (inflight?.promise !== undefined) return inflight.promise as Promise<T>;
     let ttlMs: number;
     try {
       ttlMs = ttlSecondsToMs(ttlSeconds ?? cx.defaultTtlSeconds);
@@ -81,34 +74,29 @@ export class Compute {
       version: null,
       storeUp: true,
       superseded: false,
-      promise: undefined as unknown as Promise<T>,
+      promise: undefined,
     };
-    f.promise = f.tag === undefined ? this.readPlain(f) : this.readScoped(f);
-    cx.flights.start(f);
-    return f.promise;
+    return f.tag === undefined ? this.readPlain(f) : this.readScoped(f);
   }
 
   /**
-   * Unscoped: one GET and one `then`; only a miss enters the async compute path. The handlers run after
-   * `flights.start`, and every path out of them ends the flight.
+   * Unscoped: one GET and one `then`. A hit costs no flight bookkeeping; only a miss enters the flight
+   * registry (see `onMiss`).
    */
   private readPlain<T>(f: Flight<T>): Promise<T> {
     return this.cx.store.get(f.storeKey).then(
       (payload) => {
         if (payload !== null) {
           const value = this.reads.decodeHit(f.key, payload, undefined, f.epoch);
-          if (value !== MISS) {
-            this.cx.flights.end(f);
-            return value as T;
-          }
+          if (value !== MISS) return value as T;
         }
-        return this.afterMiss(f);
+        return this.onMiss(f);
       },
       (err: unknown) => {
         // Fail open: compute, and do not try to store (the store just failed; don't wait on it twice).
         this.cx.failed('get', err);
         f.storeUp = false;
-        return this.afterMiss(f);
+        return this.onMiss(f);
       },
     );
   }
@@ -124,17 +112,28 @@ export class Compute {
       f.version = version;
       if (payload !== null) {
         const value = this.reads.decodeHit(f.key, payload, f.tag, f.epoch);
-        if (value !== MISS) {
-          this.cx.flights.end(f);
-          return value as T;
-        }
+        if (value !== MISS) return value as T;
       }
     } catch (err) {
       f.storeUp = false;
       f.version = '0';
       this.cx.failed('get', err);
     }
-    return this.afterMiss(f);
+    return this.onMiss(f);
+  }
+
+  /**
+   * A miss: join the compute of whoever missed first, or become it. Concurrent callers' reads were sent
+   * on the same connection before any compute's write, so their misses arrive while the first one's flight
+   * is still registered: one compute for all of them. The flight is registered before its compute starts,
+   * so an invalidation the compute itself triggers supersedes it.
+   */
+  private onMiss<T>(f: Flight<T>): Promise<T> {
+    const current = this.cx.flights.get(f.key);
+    if (current?.promise !== undefined) return current.promise as Promise<T>;
+    this.cx.flights.start(f);
+    f.promise = this.afterMiss(f);
+    return f.promise;
   }
 
   private async afterMiss<T>(f: Flight<T>): Promise<T> {
