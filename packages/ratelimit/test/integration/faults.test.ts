@@ -295,3 +295,70 @@ describe('a Redis that accepts connections but never answers (CLIENT PAUSE)', ()
     client.disconnect();
   }, 20_000);
 });
+
+describe('a frozen Redis process (SIGSTOP)', () => {
+  it('bounds checks on old and new connections (insurance answers, a 503 without it), and goes back to Redis after SIGCONT', async () => {
+    // Unlike CLIENT PAUSE, a stopped process also leaves a *new* connection hanging after the TCP handshake
+    // (the kernel accepts it; nobody answers the ready check). Its own instance: nothing else may wait on it.
+    const frozen = await startRedis();
+    const probe = new Redis(frozen.url);
+    const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))?.[1]);
+    probe.disconnect();
+    expect(pid).toBeGreaterThan(0);
+    const settings = { commandTimeoutMs: 100, connectTimeoutMs: 300, logger: quiet };
+    const before = createRedisStore({ url: frozen.url, ...settings });
+    await before.ready();
+    const insured = createRateLimiter({ store: before, flags, plans, logger: quiet, namespace: 'frozen' });
+    const bare = createRateLimiter({
+      store: before,
+      flags,
+      plans,
+      logger: quiet,
+      namespace: 'frozen-bare',
+      insurance: false,
+    });
+    expect((await insured.checkRateLimit('f', 'chat')).allowed).toBe(true);
+    let after: RedisRateLimitStore | undefined;
+    let stopped = false;
+    try {
+      process.kill(pid, 'SIGSTOP');
+      stopped = true;
+      for (const endpoint of ['chat', 'videoUpload'] as const) {
+        expect((await insured.checkRateLimit('f', endpoint)).allowed).toBe(true);
+        await expect(bare.checkRateLimit('f', endpoint)).rejects.toBeInstanceOf(ServiceUnavailableError);
+      }
+      expect(insured.stats().storeErrors).toBeGreaterThan(0);
+
+      // A process started while Redis is frozen: its first connection never becomes ready. Its checks wait
+      // for it at most connectTimeoutMs, then insurance decides.
+      after = createRedisStore({ url: frozen.url, ...settings });
+      const late = createRateLimiter({ store: after, flags, plans, logger: quiet, namespace: 'frozen-late' });
+      expect((await late.checkRateLimit('g', 'chat')).allowed).toBe(true);
+      expect(late.stats().storeErrors).toBeGreaterThan(0);
+
+      process.kill(pid, 'SIGCONT');
+      stopped = false;
+      // Both connections answer again, and checks are decided by Redis (no insurance to fall back on).
+      for (const store of [before, after]) {
+        await until('the connection to answer', async () => (await store.connection.health()).healthy);
+      }
+      const back = createRateLimiter({
+        store: after,
+        flags,
+        plans,
+        logger: quiet,
+        namespace: 'frozen-back',
+        insurance: false,
+      });
+      expect(await back.checkRateLimit('h', 'chat')).toMatchObject({ allowed: true, remaining: 4 });
+      expect(await bare.checkRateLimit('h', 'chat')).toMatchObject({ allowed: true, remaining: 4 });
+      await Promise.all([late.close(), back.close()]);
+    } finally {
+      if (stopped) process.kill(pid, 'SIGCONT');
+      await Promise.all([insured.close(), bare.close()]);
+      await before.close();
+      await after?.close();
+      await frozen.stop();
+    }
+  }, 30_000);
+});
