@@ -26,7 +26,7 @@ export interface Flight<T = unknown> {
    * longer join this flight.
    */
   superseded: boolean;
-  /** The shared outcome; set once the flight is registered (a miss), undefined while it only reads. */
+  /** The shared outcome (set right after registration, before anything can join). */
   promise: Promise<T> | undefined;
 }
 

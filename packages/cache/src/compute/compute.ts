@@ -76,27 +76,35 @@ export class Compute {
       superseded: false,
       promise: undefined,
     };
-    return f.tag === undefined ? this.readPlain(f) : this.readScoped(f);
+    // Registered before the read: callers arriving while it reads or computes share its outcome, its
+    // error included (a failing compute writes nothing, so a caller whose own read came back after it
+    // ended would otherwise compute again).
+    cx.flights.start(f);
+    f.promise = f.tag === undefined ? this.readPlain(f) : this.readScoped(f);
+    return f.promise;
   }
 
   /**
-   * Unscoped: one GET and one `then`. A hit costs no flight bookkeeping; only a miss enters the flight
-   * registry (see `onMiss`).
+   * Unscoped: one GET and one `then`; only a miss enters the async compute path. The handlers run after
+   * `flights.start`, and every path out of them ends the flight.
    */
   private readPlain<T>(f: Flight<T>): Promise<T> {
     return this.cx.store.get(f.storeKey).then(
       (payload) => {
         if (payload !== null) {
           const value = this.reads.decodeHit(f.key, payload, undefined, f.epoch);
-          if (value !== MISS) return value as T;
+          if (value !== MISS) {
+            this.cx.flights.end(f);
+            return value as T;
+          }
         }
-        return this.onMiss(f);
+        return this.afterMiss(f);
       },
       (err: unknown) => {
         // Fail open: compute, and do not try to store (the store just failed; don't wait on it twice).
         this.cx.failed('get', err);
         f.storeUp = false;
-        return this.onMiss(f);
+        return this.afterMiss(f);
       },
     );
   }
@@ -112,28 +120,17 @@ export class Compute {
       f.version = version;
       if (payload !== null) {
         const value = this.reads.decodeHit(f.key, payload, f.tag, f.epoch);
-        if (value !== MISS) return value as T;
+        if (value !== MISS) {
+          this.cx.flights.end(f);
+          return value as T;
+        }
       }
     } catch (err) {
       f.storeUp = false;
       f.version = '0';
       this.cx.failed('get', err);
     }
-    return this.onMiss(f);
-  }
-
-  /**
-   * A miss: join the compute of whoever missed first, or become it. Concurrent callers' reads were sent
-   * on the same connection before any compute's write, so their misses arrive while the first one's flight
-   * is still registered: one compute for all of them. The flight is registered before its compute starts,
-   * so an invalidation the compute itself triggers supersedes it.
-   */
-  private onMiss<T>(f: Flight<T>): Promise<T> {
-    const current = this.cx.flights.get(f.key);
-    if (current?.promise !== undefined) return current.promise as Promise<T>;
-    this.cx.flights.start(f);
-    f.promise = this.afterMiss(f);
-    return f.promise;
+    return this.afterMiss(f);
   }
 
   private async afterMiss<T>(f: Flight<T>): Promise<T> {
