@@ -26,25 +26,45 @@ export interface Flight<T = unknown> {
    * longer join this flight.
    */
   superseded: boolean;
+  /** Whether callers asking for the key now join this flight (it is registered and has not ended). */
+  current: boolean;
   /** The shared outcome (set right after registration, before anything can join). */
   promise: Promise<T> | undefined;
 }
 
-/** The flights in progress, one per key: single-flight within this process. */
+/**
+ * The flights in progress, one per key: single-flight within this process. Every `getOrCompute` registers
+ * one, so this is on the hit path: an ended flight is only marked, and left in the map to be overwritten by
+ * the key's next flight (an update in place), instead of a delete and a re-insert per call, which measured as
+ * the costliest step of a hit. Ended entries are swept once the map has doubled since the last sweep.
+ */
 export class Flights {
   private readonly map = new Map<string, Flight>();
+  private sweepAt = 1024;
 
+  /** Entries held, ended ones not yet swept included. */
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The flight callers of `key` join now, if any. */
   get(key: string): Flight | undefined {
-    return this.map.get(key);
+    const f = this.map.get(key);
+    return f?.current === true ? f : undefined;
   }
 
   start(flight: Flight): void {
+    flight.current = true;
     this.map.set(flight.key, flight);
+    if (this.map.size >= this.sweepAt) this.sweep();
   }
 
-  /** Removes a finished flight, unless an invalidation already replaced it with a newer one. */
+  /** A finished flight stops being joined (unless an invalidation already replaced it). */
   end(flight: Flight): void {
-    if (this.map.get(flight.key) === flight) this.map.delete(flight.key);
+    if (flight.current) {
+      flight.current = false;
+      flight.promise = undefined; // what it resolved to is its callers' now, not the registry's
+    }
   }
 
   /**
@@ -54,19 +74,22 @@ export class Flights {
    */
   supersede(key: string): void {
     const f = this.map.get(key);
-    if (f !== undefined) {
-      f.superseded = true;
-      this.map.delete(key);
-    }
+    if (f?.current === true) this.drop(f);
   }
 
   supersedeWhere(match: (f: Flight) => boolean): void {
-    if (this.map.size === 0) return;
-    for (const [key, f] of this.map) {
-      if (match(f)) {
-        f.superseded = true;
-        this.map.delete(key);
-      }
-    }
+    for (const f of this.map.values()) if (f.current && match(f)) this.drop(f);
+  }
+
+  private drop(f: Flight): void {
+    f.superseded = true;
+    f.current = false;
+    f.promise = undefined;
+    this.map.delete(f.key);
+  }
+
+  private sweep(): void {
+    for (const [key, f] of this.map) if (!f.current) this.map.delete(key);
+    this.sweepAt = Math.max(1024, this.map.size * 2);
   }
 }

@@ -74,6 +74,7 @@ export class Compute {
       version: null,
       storeUp: true,
       superseded: false,
+      current: false,
       promise: undefined,
     };
     // Registered before the read: callers arriving while it reads or computes share its outcome, its
