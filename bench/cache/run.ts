@@ -8,10 +8,12 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Cache, createCache } from '@mentora/cache';
 import { createRedisStore } from '@mentora/cache/redis';
+import type { Logger } from '@mentora/monitoring';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisDriver } from 'bentocache/drivers/redis';
 import { Redis } from 'ioredis';
+import { byteLength, CANDIDATES, CONTRACT_VALUES, hitPath, nsPerCall, roundTripFailures } from './codecs.ts';
 import { startRedis } from './services.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 61);
@@ -28,7 +30,7 @@ const PAYLOAD = {
   updatedAt: '2026-11-21T10:00:00.000Z',
 };
 const PAYLOAD_JSON = JSON.stringify(PAYLOAD);
-const silent = { warn: () => {}, error: () => {} };
+const silent: Logger = { error() {}, warn() {}, info() {}, debug() {}, child: () => silent };
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -273,6 +275,32 @@ try {
     ),
   };
 
+  // --- 6. Codecs: what each candidate round-trips, sizes, encode/decode, and the hit path through Redis -------
+  const codecRows = CANDIDATES.map((c) => {
+    const payload = c.encode(PAYLOAD);
+    const small = c.encode('active');
+    const rich = c.encode(Object.values(CONTRACT_VALUES)[0]);
+    return {
+      name: c.name,
+      failures: roundTripFailures(c),
+      size: byteLength(payload),
+      smallSize: byteLength(small),
+      richSize: byteLength(rich),
+      encodeNs: nsPerCall(() => c.encode(PAYLOAD), 20_000, 15),
+      decodeNs: nsPerCall(() => c.decode(payload), 20_000, 15),
+      decodeRichNs: nsPerCall(() => c.decode(rich), 20_000, 15),
+    };
+  });
+  const codecHitVariants: Record<string, (i: number) => Promise<unknown>> = {
+    'raw ioredis GET': () => client.get('raw:hit'),
+  };
+  for (const [i, c] of CANDIDATES.entries()) {
+    const encoded = c.encode(PAYLOAD);
+    await client.set(`codec:${i}`, typeof encoded === 'string' ? encoded : Buffer.from(encoded));
+    codecHitVariants[`GET + ${c.name}`] = hitPath(client, `codec:${i}`, c);
+  }
+  const codecHits = await interleaved(codecHitVariants, REDIS_OPS, 'raw ioredis GET');
+
   // --- Report ----------------------------------------------------------------------------------------------
   const fmt = (n: number, d = 2) => n.toFixed(d);
   const ops = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -329,8 +357,9 @@ if that one meets it.
 
 ${table(redisHits.rows, 'raw GET')}
 
-The \`cache.*\` rows decode the value (JSON.parse); the raw GET row does not, the "+ JSON.parse" row does, so the
-difference between those two rows is the decode every cache pays. Every \`cache.*\` command is under a deadline
+The \`cache.*\` rows read the value's bytes and decode them (CBOR, the default codec; see section 6); the raw
+GET row reads the JSON text and does not decode it, the "+ JSON.parse" row does: the difference between those
+two rows is the decode every cache pays. Every \`cache.*\` command is under a deadline
 (default 1 s) enforced by the store's watchdog: one interval timer for all in-flight commands, a late one
 rejected directly, instead of ioredis's \`commandTimeout\` timer per command, whose cost the reference row shows.
 Store-created client vs given client: ${fmt(ownedHit.throughput, 3)}× vs ${fmt(redisHit.throughput, 3)}× raw GET.
@@ -368,6 +397,25 @@ ${Object.entries(cmds)
 ${Object.entries(stampedes)
   .map(([k, v]) => `| ${k} | ${v.computes.join(', ')} | ${fmt(v.ms, 1)} |`)
   .join('\n')}
+
+## 6. Codec
+
+The candidates on the bench's values: the ${PAYLOAD_JSON.length}-byte object above, the short string, and the contract suite's
+richest value (Date, Set, Map with a BigInt, NaN, -Infinity, undefined in an array, unicode). "Round-trips"
+counts the contract's values (packages/cache/test/support/contract.ts and codec tests) that read back exactly. Encode and
+decode are in-process medians (ns per call, ${'15'} rounds of 20,000); the hit path is GET (text or bytes, as the
+codec's store would read it) + decode, interleaved with a raw GET (${REDIS_OPS.toLocaleString('en-US')} calls per round).
+
+| codec | round-trips | bytes (object / string / rich) | encode ns | decode ns (object / rich) |
+|---|---|---:|---:|---:|
+${codecRows
+  .map(
+    (r) =>
+      `| ${r.name} | ${r.failures.length === 0 ? 'all' : `fails: ${r.failures.join('; ')}`} | ${r.size} / ${r.smallSize} / ${r.richSize} | ${fmt(r.encodeNs, 0)} | ${fmt(r.decodeNs, 0)} / ${fmt(r.decodeRichNs, 0)} |`,
+  )
+  .join('\n')}
+
+${table(codecHits.rows, 'raw GET')}
 
 Raw GET median in this run: ${fmt(rawMedianNs / 1000, 3)} µs (${ops(1e9 / rawMedianNs)} ops/s).
 `;

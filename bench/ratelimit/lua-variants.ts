@@ -3,8 +3,9 @@
 //   cd bench && node ratelimit/lua-variants.ts      (ROUNDS=7, N=20000 calls per script and round)
 // It is how the packed sliding script was chosen: each redis.call costs ≈ 0.6 µs, a table reply ≈ 0.4 µs,
 // an empty script with four arguments ≈ 0.7 µs, against ≈ 2.5 µs for rate-limiter-flexible's whole script.
-import { SLIDING_WINDOW_LUA, SLIDING_WINDOW_WIDE_LUA } from '@mentora/ratelimit';
 import { Redis } from 'ioredis';
+// Internals, not the package's public API: read from its source.
+import { SLIDING_WINDOW_LUA, SLIDING_WINDOW_WIDE_LUA } from '../../packages/ratelimit/src/sliding-lua.ts';
 import { startRedis } from './services.ts';
 
 const N = Number(process.env.N ?? 20_000);

@@ -62,7 +62,7 @@ try {
   const rl = createRateLimiter({
     store,
     flags,
-    keyPrefix: 'mentora',
+    namespace: 'mentora',
     plans: {
       basic: {
         rateLimits: {
@@ -78,7 +78,7 @@ try {
   const rlLocalClock = createRateLimiter({
     store: createRedisStore({ client, clock: Date.now }),
     flags,
-    keyPrefix: 'mentora-local-clock',
+    namespace: 'mentora-local-clock',
     plans: { basic: { rateLimits: { chat: { limit: NEVER_REACHED_SLIDING } } } },
   });
   limiters.push(rlLocalClock);
@@ -135,7 +135,7 @@ try {
   };
 
   // --- Blocked fast path ----------------------------------------------------------------------------------
-  const blocked = createRateLimiter({ store, flags, keyPrefix: 'blocked' });
+  const blocked = createRateLimiter({ store, flags, namespace: 'blocked' });
   limiters.push(blocked);
   for (let i = 0; i < 11; i++) await blocked.checkRateLimit('attacker', 'chat', 'basic');
   const rawBlocked = new RateLimiterRedis({

@@ -21,7 +21,7 @@ import {
   type RateLimitStore,
 } from '@mentora/ratelimit';
 import { createRedisStore as createRedisRateLimitStore } from '@mentora/ratelimit/redis';
-import { Redis } from 'ioredis';
+import { createRedisConnection } from '@mentora/redis';
 
 export interface Infra {
   config: Config;
@@ -51,27 +51,24 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
     headers: { 'x-application-name': config.app.name },
   });
   const sinks = infrastructureSinks(db);
-  // One Redis connection serves the cache and the rate limits; in memory mode the log says the state is per process.
+  // One Redis connection serves the cache and the rate limits (one breaker, one set of deadlines), with the
+  // configured key prefix; in memory mode the log says the state is per process.
   const redis =
     config.cache.driver === 'redis' && config.cache.redisUrl
-      ? new Redis(config.cache.redisUrl.reveal(), {
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          commandTimeout: 500,
-          lazyConnect: false,
-        })
+      ? createRedisConnection({ url: config.cache.redisUrl, keyPrefix: config.cache.keyPrefix })
       : undefined;
   if (!redis) console.info('[infra] cache and rate limits in process memory: not shared across processes');
-  redis?.on('error', (err) => console.warn('[infra] redis:', err.message));
-  const cacheStore: CacheStore = redis ? createRedisCacheStore({ client: redis }) : createMemoryCacheStore();
+  const cacheStore: CacheStore = redis
+    ? createRedisCacheStore({ connection: redis })
+    : createMemoryCacheStore();
   const cache = createCache({
     store: cacheStore,
-    namespace: `${config.cache.keyPrefix}web`,
+    namespace: 'web',
     statsSink: sinks.cacheStatistics,
   });
   const flags = createStaticFeatureFlags({ defaultPlan: 'basic' });
   const limitStore: RateLimitStore = redis
-    ? createRedisRateLimitStore({ client: redis })
+    ? createRedisRateLimitStore({ connection: redis })
     : createMemoryRateLimitStore();
   const rateLimiter = createRateLimiter({
     store: limitStore,
@@ -87,18 +84,8 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
     flags,
     rateLimiter,
     async ready(timeoutMs = 5_000) {
-      if (!redis || redis.status === 'ready') return;
-      // With the offline queue off, commands sent before the first connect fail at once: wait for it,
-      // bounded, so the first requests don't see a healthy Redis as down.
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          redis.off('ready', done);
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        redis.once('ready', done);
-      });
+      // Bounded: if Redis is not there in time the app starts degraded (cache fails open, limits insure).
+      await redis?.ready(timeoutMs).catch(() => {});
     },
     close() {
       closing ??= (async () => {
@@ -106,7 +93,7 @@ function buildInfra(env: Record<string, string | undefined>): Infra {
         await Promise.allSettled([rateLimiter.close(), cache.close()]);
         await sinks.close();
         await Promise.allSettled([db.close(), limitStore.close(), cacheStore.close()]);
-        await redis?.quit().catch(() => redis.disconnect());
+        await redis?.close(); // bounded, also while Redis is down or reconnecting
       })();
       return closing;
     },

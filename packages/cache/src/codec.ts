@@ -1,154 +1,77 @@
-import { ValidationError } from '@mentora/errors';
-import { CALLER_BUG } from './caller-bug.js';
+import { InvalidArgumentError } from '@mentora/errors';
+import { Encoder, Tag } from 'cbor-x';
+import type { CachePayload } from './types.js';
 
-/** Turns values into the strings the stores keep, and back. Injectable through `createCache({ codec })`. */
+/** Turns values into the bytes the stores keep, and back. Injectable through `createCache({ codec })`. */
 export interface CacheCodec {
-  encode(value: unknown): string;
-  decode(text: string): unknown;
+  encode(value: unknown): CachePayload;
+  /** Throws on anything it did not write: the cache then treats the entry as a miss. */
+  decode(payload: CachePayload): unknown;
 }
 
 export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
-/**
- * Values JSON cannot carry are written as `{"\u0000t": <type>, "v": <payload>}` (the key starts with a
- * NUL so it cannot be confused with ordinary data), and a text that contains any such marker is stored
- * with a leading `~` (never the first character of JSON). `decode` therefore decides in O(1): plain JSON
- * takes the bare `JSON.parse` fast path, with no reviver and no scan of the text.
- */
-const MARK = '\u0000t';
-const MARKED_PREFIX = '~';
-const MARKED_PREFIX_CODE = 126;
-
-/** Set while one synchronous `JSON.stringify` runs: whether it emitted a marker. */
-let markerEmitted = false;
-
-class Marker {
-  constructor(type: string, v: unknown) {
-    markerEmitted = true;
-    (this as Record<string, unknown>)[MARK] = type;
-    (this as Record<string, unknown>).v = v;
-  }
-}
-
-function reservedKeyError(): ValidationError {
-  return new ValidationError('Cache values cannot contain the reserved object key "\\u0000t"', {
-    code: 'CACHE_VALUE_NOT_SERIALIZABLE',
-    ...CALLER_BUG,
-  });
-}
-
-// `this` is the holder, so `this[key]` is the value *before* `toJSON` (a Date, not its string).
-function replacer(this: unknown, key: string, value: unknown): unknown {
-  if (key === MARK && !(this instanceof Marker)) throw reservedKeyError();
-  const raw = (this as Record<string, unknown>)[key];
-  switch (typeof raw) {
-    case 'object':
-      if (raw === null) return null;
-      if (raw instanceof Date) {
-        const t = raw.getTime();
-        return new Marker('D', Number.isNaN(t) ? null : raw.toISOString());
-      }
-      if (raw instanceof Map) return new Marker('M', Array.from(raw));
-      if (raw instanceof Set) return new Marker('S', Array.from(raw));
-      return value;
-    case 'bigint':
-      return new Marker('B', raw.toString());
-    case 'number':
-      return Number.isFinite(raw) ? value : new Marker('N', String(raw));
-    case 'undefined':
-      // JSON drops undefined object properties (kept that way: `{a: undefined}` reads back as `{}`);
-      // at the top level and in arrays (also Map/Set entries) it is kept, so positions survive.
-      return key === '' || Array.isArray(this) ? new Marker('U', 0) : undefined;
-    default:
-      return value;
-  }
-}
-
-/**
- * Set while one `JSON.parse` runs once an undefined marker was revived. A reviver that returns undefined
- * deletes the element, leaving a hole (skipped by map/forEach/filter), so arrays are then given their
- * undefined elements back; JSON itself never has holes, so every hole is one of ours.
- */
-let undefinedRevived = false;
-
-function reviver(_key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (undefinedRevived && Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!(i in value)) value[i] = undefined;
-    return value;
-  }
-  if (!Object.hasOwn(value, MARK)) return value;
-  const m = value as { [MARK]: string; v: unknown };
-  switch (m[MARK]) {
-    case 'D':
-      return new Date(m.v === null ? Number.NaN : (m.v as string));
-    case 'M':
-      return new Map(m.v as [unknown, unknown][]);
-    case 'S':
-      return new Set(m.v as unknown[]);
-    case 'B':
-      return BigInt(m.v as string);
-    case 'N':
-      return Number(m.v);
-    case 'U':
-      undefinedRevived = true;
-      return undefined;
-    default:
-      return value;
-  }
-}
-
-export interface JsonCodecOptions {
-  /** Largest encoded value in UTF-8 bytes; bigger values throw `CACHE_VALUE_TOO_LARGE`. Default 1 MiB. */
+export interface CborCodecOptions {
+  /** Largest encoded value in bytes; bigger values throw `CACHE_VALUE_TOO_LARGE`. Default 1 MiB. */
   maxBytes?: number;
 }
 
 /**
- * The default codec: JSON that round-trips Date (also invalid ones), Map, Set, BigInt, NaN/±Infinity and
- * undefined at the top level or in arrays; undefined object properties are dropped, as JSON does.
+ * CBOR's "self-described CBOR" tag (RFC 8949 §3.4.6), written in front of every value: three bytes that no
+ * counter, lock token or other application's string starts with, so such a value reads as a miss instead of
+ * decoding into something wrong ("3", a counter, is the CBOR integer -20).
  */
-export function createJsonCodec(options: JsonCodecOptions = {}): CacheCodec {
+const SELF_DESCRIBED = 55799;
+const MAGIC_0 = 0xd9;
+const MAGIC_1 = 0xd9;
+const MAGIC_2 = 0xf7;
+
+function notSerializable(err: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(`Cache value is not serializable: ${(err as Error).message}`, {
+    code: 'CACHE_VALUE_NOT_SERIALIZABLE',
+    argument: 'value',
+    cause: err,
+  });
+}
+
+/**
+ * The default codec: CBOR (RFC 8949) through cbor-x, which round-trips Date (invalid ones too), Map, Set,
+ * BigInt of any size, NaN, ±Infinity, `undefined` (at the top level, in arrays and as an object property),
+ * typed arrays, RegExp and Error natively, with no reviver pass. Objects are plain CBOR maps (no records),
+ * so every value is self-contained and any process can read it. Chosen over msgpackr and the former
+ * hand-written JSON codec by the figures in bench/reports/cache.md.
+ */
+export function createCborCodec(options: CborCodecOptions = {}): CacheCodec {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_VALUE_BYTES;
-  // A UTF-16 code unit is at most 3 UTF-8 bytes, so short strings skip the byte count entirely.
-  const safeLength = Math.floor(maxBytes / 3);
+  const cbor = new Encoder({ useRecords: false });
   return {
-    encode(value: unknown): string {
-      let text: string | undefined;
-      markerEmitted = false;
+    encode(value: unknown): CachePayload {
+      let bytes: CachePayload;
       try {
-        text = JSON.stringify(value, replacer);
+        bytes = cbor.encode(new Tag(value, SELF_DESCRIBED));
       } catch (err) {
-        if (err instanceof ValidationError) throw err;
-        throw new ValidationError(`Cache value is not serializable: ${(err as Error).message}`, {
-          code: 'CACHE_VALUE_NOT_SERIALIZABLE',
-          ...CALLER_BUG,
-          cause: err,
-        });
+        // A function, a symbol, a cycle (RangeError: the stack).
+        throw notSerializable(err);
       }
-      if (text === undefined) {
-        throw new ValidationError(`Cache value is not serializable: ${typeof value}`, {
-          code: 'CACHE_VALUE_NOT_SERIALIZABLE',
-          ...CALLER_BUG,
-        });
-      }
-      const out = markerEmitted ? MARKED_PREFIX + text : text;
-      if (out.length > safeLength) {
-        const size = Buffer.byteLength(out, 'utf8');
-        if (size > maxBytes) {
-          throw new ValidationError(`Cache value is ${size} bytes, over the limit of ${maxBytes} bytes`, {
+      if (bytes.byteLength > maxBytes) {
+        throw new InvalidArgumentError(
+          `Cache value is ${bytes.byteLength} bytes, over the limit of ${maxBytes} bytes`,
+          {
             code: 'CACHE_VALUE_TOO_LARGE',
-            ...CALLER_BUG,
-            context: { size, limit: maxBytes },
-            issues: [{ path: 'value', message: `encoded size ${size} > limit ${maxBytes}` }],
-          });
-        }
+            argument: 'value',
+            context: { size: bytes.byteLength, limit: maxBytes },
+          },
+        );
       }
-      return out;
+      return bytes;
     },
-    decode(text: string): unknown {
-      if (text.charCodeAt(0) !== MARKED_PREFIX_CODE) return JSON.parse(text);
-      undefinedRevived = false;
-      return JSON.parse(text.slice(1), reviver);
+    decode(payload: CachePayload): unknown {
+      if (payload[0] !== MAGIC_0 || payload[1] !== MAGIC_1 || payload[2] !== MAGIC_2) {
+        throw new Error('not a value written by the cache codec');
+      }
+      const value = cbor.decode(payload);
+      // cbor-x unwraps the tag, except around `undefined` (its "no value" for a tag it passes on).
+      return value instanceof Tag ? value.value : value;
     },
   };
 }

@@ -1,7 +1,7 @@
-import { ValidationError } from '@mentora/errors';
-import { CALLER_BUG } from './caller-bug.js';
+import { MentoraError } from '@mentora/errors';
 import { globToRegExp } from './glob.js';
-import type { CacheStore, InvalidationHandler } from './types.js';
+import { stamp } from './layout.js';
+import type { CacheLocks, CachePayload, CacheStore, InvalidationBus, InvalidationHandler } from './types.js';
 
 export interface MemoryStoreOptions {
   /** Upper bound on live entries; the least recently used go first. Default 100,000. */
@@ -11,15 +11,26 @@ export interface MemoryStoreOptions {
 }
 
 interface Entry {
-  value: string;
+  /** A payload (bytes), or what Redis would keep as a number or a token (versions, counters, leases). */
+  value: CachePayload | string;
   /** Epoch ms; Infinity for no expiry. */
   expiresAt: number;
 }
 
+/** What Redis would answer for a stored value: bytes, whatever was written. */
+function bytes(value: CachePayload | string): CachePayload {
+  return typeof value === 'string' ? Buffer.from(value) : value;
+}
+
+function text(value: CachePayload | string): string {
+  return typeof value === 'string' ? value : Buffer.from(value).toString();
+}
+
 /**
  * An in-process store with Redis's semantics (the same contract suite runs against both). It is not
- * shared across processes: use it for development, single-process apps and tests. Caches that share
- * one memory store see each other's invalidation messages, like caches sharing one Redis.
+ * shared across processes: use it for development, single-process apps and tests. It has locks and an
+ * in-process bus: caches that share one memory store see each other's invalidation messages, like caches
+ * sharing one Redis.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore {
   const maxEntries = options.maxEntries ?? 100_000;
@@ -37,7 +48,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     return e;
   };
 
-  const write = (key: string, value: string, ttlMs: number): void => {
+  const write = (key: string, value: CachePayload | string, ttlMs: number): void => {
     map.delete(key); // re-insert at the young end
     map.set(key, { value, expiresAt: ttlMs > 0 ? now() + ttlMs : Number.POSITIVE_INFINITY });
     while (map.size > maxEntries) {
@@ -48,12 +59,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
 
   const incr = (key: string): { n: number; entry: Entry } => {
     const e = live(key);
-    const current = e === undefined ? 0 : Number(e.value);
+    const current = e === undefined ? 0 : typeof e.value === 'string' ? Number(e.value) : Number.NaN;
     if (!Number.isSafeInteger(current)) {
-      throw new ValidationError(`Value at ${key} is not an integer`, {
-        code: 'CACHE_NOT_AN_INTEGER',
-        ...CALLER_BUG,
-      });
+      // Redis answers INCR on a non-integer with an error reply; the same answer here.
+      throw new MentoraError(`Value at ${key} is not an integer`, { code: 'CACHE_NOT_AN_INTEGER' });
     }
     const n = current + 1;
     if (e === undefined) {
@@ -65,7 +74,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     return { n, entry: e };
   };
 
+  const locks: CacheLocks = {
+    async acquire(key, token, ttlMs) {
+      if (live(key) !== undefined) return false;
+      write(key, token, ttlMs);
+      return true;
+    },
+    async release(key, token) {
+      if (live(key)?.value === token) map.delete(key);
+    },
+  };
+
+  const bus: InvalidationBus = {
+    async publish(message) {
+      // Delivered asynchronously, as Redis pub/sub is, so callers never depend on synchronous delivery.
+      for (const h of handlers) queueMicrotask(() => h(message));
+    },
+    async subscribe(handler) {
+      handlers.add(handler);
+      return async () => {
+        handlers.delete(handler);
+      };
+    },
+  };
+
   const store: CacheStore = {
+    locks,
+    bus,
     kind: 'memory',
     async ready() {},
     async get(key) {
@@ -73,18 +108,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       if (e === undefined) return null;
       map.delete(key);
       map.set(key, e);
-      return e.value;
+      return bytes(e.value);
     },
     async getVersioned(key, versionKey) {
-      return [live(key)?.value ?? null, live(versionKey)?.value ?? null];
+      const e = live(key);
+      const v = live(versionKey);
+      return [e === undefined ? null : bytes(e.value), v === undefined ? null : text(v.value)];
     },
     async set(key, value, ttlMs) {
-      write(key, value, ttlMs);
+      // A copy: the codec's output may be a view into a larger buffer that is reused.
+      write(key, value.slice(), ttlMs);
     },
     async setVersioned(key, versionKey, value, ttlMs, expectedVersion) {
-      const version = live(versionKey)?.value ?? '0';
+      const v = live(versionKey);
+      const version = v === undefined ? '0' : text(v.value);
       if (expectedVersion !== null && expectedVersion !== version) return false;
-      write(key, `${version}:${value}`, ttlMs);
+      write(key, stamp(version, value), ttlMs);
       return true;
     },
     async bumpVersion(versionKey) {
@@ -117,25 +156,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       if (e === undefined) return -2;
       return e.expiresAt === Number.POSITIVE_INFINITY ? -1 : Math.max(0, e.expiresAt - now());
     },
-    async acquireLock(key, token, ttlMs) {
-      if (live(key) !== undefined) return false;
-      write(key, token, ttlMs);
-      return true;
-    },
-    async releaseLock(key, token) {
-      if (live(key)?.value === token) map.delete(key);
-    },
     async ping() {},
-    async publishInvalidation(message) {
-      // Delivered asynchronously, as Redis pub/sub is, so callers never depend on synchronous delivery.
-      for (const h of handlers) queueMicrotask(() => h(message));
-    },
-    async subscribeInvalidations(handler) {
-      handlers.add(handler);
-      return async () => {
-        handlers.delete(handler);
-      };
-    },
     async close() {
       map.clear();
       handlers.clear();

@@ -108,6 +108,32 @@ export class StatsFlusher {
   }
 }
 
+/** Flushes a cache's statistics every `intervalMs` (a timer that never keeps the process alive). */
+export class StatsReporter {
+  private readonly flusher: StatsFlusher;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    namespace: string,
+    counters: Counters,
+    sink: CacheStatsSink,
+    intervalMs: number,
+    onError: (err: unknown, row: CacheStatisticsRow) => void,
+  ) {
+    this.flusher = new StatsFlusher(namespace, counters, sink, onError);
+    this.timer = setInterval(() => void this.flusher.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  flush(): Promise<void> {
+    return this.flusher.flush();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 export function snapshot(namespace: string, c: Counters): CacheStats {
   const reads = c.hits + c.misses;
   return {

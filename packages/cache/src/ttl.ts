@@ -1,5 +1,4 @@
-import { ValidationError } from '@mentora/errors';
-import { CALLER_BUG } from './caller-bug.js';
+import { InvalidArgumentError } from '@mentora/errors';
 
 /**
  * TTLs in seconds. `PERMANENT` is `Infinity`: the entry is stored with no expiry at all (plain `SET`
@@ -22,14 +21,9 @@ export type CacheTTLName = keyof typeof CacheTTL;
 export function ttlSecondsToMs(ttlSeconds: number, what = 'ttlSeconds'): number {
   if (ttlSeconds === Number.POSITIVE_INFINITY) return 0;
   if (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-    throw new ValidationError(
+    throw new InvalidArgumentError(
       `${what} must be a positive number of seconds, or CacheTTL.PERMANENT for no expiry (got ${String(ttlSeconds)})`,
-      {
-        code: 'CACHE_INVALID_TTL',
-        ...CALLER_BUG,
-        context: { [what]: ttlSeconds },
-        issues: [{ path: what, message: 'must be > 0' }],
-      },
+      { code: 'CACHE_INVALID_TTL', argument: what, context: { value: ttlSeconds } },
     );
   }
   return Math.max(1, Math.ceil(ttlSeconds * 1000));

@@ -14,6 +14,7 @@ export { createDefaultLogger, loggerOptionsFromConfig } from './logger/defaults.
 export type { LogDestination } from './logger/destination.js';
 export { isLogLevel } from './logger/levels.js';
 export { createRedactor, type RedactionOptions, type Redactor } from './logger/redact.js';
+export { createLogThrottle, type LogThrottle } from './logger/throttle.js';
 export type { LogFields, Logger, LogLevel, MentoraLogger } from './logger/types.js';
 export {
   type BatchWriter,

@@ -1,4 +1,4 @@
-import { MentoraError } from '@mentora/errors';
+import { InvalidArgumentError } from '@mentora/errors';
 import type { RateLimitResult, RateLimitRule } from './types.ts';
 
 export interface RateLimitHeaderOptions {
@@ -42,8 +42,9 @@ export function applyRateLimitHeaders(
   options: RateLimitHeaderOptions = {},
 ): Headers {
   if (rule === undefined) {
-    throw new MentoraError('rateLimitHeaders needs the rule: pass it, or a checkRateLimit result', {
+    throw new InvalidArgumentError('rateLimitHeaders needs the rule: pass it, or a checkRateLimit result', {
       code: 'RATE_LIMIT_RULE_MISSING',
+      argument: 'rule',
     });
   }
   if (!Number.isFinite(result.limit)) return headers;

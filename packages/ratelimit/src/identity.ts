@@ -1,4 +1,4 @@
-import { MentoraError } from '@mentora/errors';
+import { InvalidArgumentError } from '@mentora/errors';
 import type { RateLimitIdentity } from './types.ts';
 
 /** Longer identities are a caller bug (a whole header, a token): refuse rather than store huge keys. */
@@ -6,10 +6,10 @@ const MAX_IDENTITY_LENGTH = 512;
 
 // The identity comes from the authenticated user or the trusted proxy, never from client input, so a bad
 // one is a server bug: a generic 500 at the HTTP edge, with the reason kept for logs.
-function fail(reason: string): MentoraError {
-  return new MentoraError(`Invalid rate-limit identity: ${reason}`, {
-    code: 'INVALID_ARGUMENT',
-    context: { argument: 'identity', reason },
+function fail(reason: string): InvalidArgumentError {
+  return new InvalidArgumentError(`Invalid rate-limit identity: ${reason}`, {
+    argument: 'identity',
+    context: { reason },
   });
 }
 

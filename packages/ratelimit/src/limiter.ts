@@ -1,10 +1,11 @@
 import { isPlanTier } from '@mentora/config';
-import { ConfigError, MentoraError, RateLimitError, ServiceUnavailableError } from '@mentora/errors';
+import { InvalidArgumentError, RateLimitError, ServiceUnavailableError } from '@mentora/errors';
+import { createDefaultLogger, createLogThrottle } from '@mentora/monitoring';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { BlockList } from './blocks.ts';
-import { createDeadlineTracker } from './deadlines.ts';
+import { createDeadlineTracker } from './flags-deadline.ts';
 import { describeIdentity, identityKey, identityUserId } from './identity.ts';
-import { createThrottledLog, errorInfo, orSilent } from './log.ts';
+import { errorInfo } from './log.ts';
 import { createMemoryLimiter } from './memory-store.ts';
 import { buildRuleTable } from './rules.ts';
 import type { SlidingRes } from './sliding-memory.ts';
@@ -39,9 +40,8 @@ interface Entry {
 function checkCost(cost: number): number {
   if (!(Number.isSafeInteger(cost) && cost > 0)) {
     // The cost comes from server code, not from the client: a bad one is a bug, rendered as a generic 500.
-    throw new MentoraError(`Rate-limit cost must be a positive integer, got ${cost}`, {
-      code: 'INVALID_ARGUMENT',
-      context: { argument: 'cost' },
+    throw new InvalidArgumentError(`Rate-limit cost must be a positive integer, got ${cost}`, {
+      argument: 'cost',
     });
   }
   return cost;
@@ -49,25 +49,32 @@ function checkCost(cost: number): number {
 
 export function createRateLimiter(options: CreateRateLimiterOptions): RateLimiter {
   const { store, flags } = options;
-  const logger = orSilent(options.logger);
-  const throttled = createThrottledLog(logger);
-  const keyPrefix = options.keyPrefix ?? 'mentora:rl';
+  const logger = options.logger ?? createDefaultLogger('@mentora/ratelimit');
+  const throttled = createLogThrottle(logger);
+  const namespace = options.namespace ?? 'rl';
   const anonymousPlan = options.anonymousPlan ?? 'basic';
   const fallbackPlan = options.fallbackPlan ?? 'basic';
   const blockInMemory = options.blockInMemory ?? true;
   const clock = options.clock ?? Date.now;
   const flagsTimeoutMs = options.flagsTimeoutMs ?? 1000;
   if (!(Number.isFinite(flagsTimeoutMs) && flagsTimeoutMs > 0)) {
-    throw new ConfigError(`flagsTimeoutMs must be a positive number, got ${flagsTimeoutMs}`);
+    throw new InvalidArgumentError(`flagsTimeoutMs must be a positive number, got ${flagsTimeoutMs}`, {
+      argument: 'flagsTimeoutMs',
+    });
   }
   const insurance = options.insurance ?? true;
   const processes = typeof insurance === 'object' ? (insurance.processes ?? 1) : 1;
   if (!(Number.isSafeInteger(processes) && processes > 0)) {
-    throw new ConfigError(`insurance.processes must be a positive integer, got ${processes}`);
+    throw new InvalidArgumentError(`insurance.processes must be a positive integer, got ${processes}`, {
+      argument: 'insurance.processes',
+    });
   }
   const maxPendingWrites = options.maxPendingViolationWrites ?? 100;
   if (!(Number.isSafeInteger(maxPendingWrites) && maxPendingWrites > 0)) {
-    throw new ConfigError(`maxPendingViolationWrites must be a positive integer, got ${maxPendingWrites}`);
+    throw new InvalidArgumentError(
+      `maxPendingViolationWrites must be a positive integer, got ${maxPendingWrites}`,
+      { argument: 'maxPendingViolationWrites' },
+    );
   }
   const stats: RateLimiterStats = {
     memoryBlocked: 0,
@@ -94,12 +101,12 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
     },
     onStoreRecovered() {
       health.degraded = false;
-      logger.info?.('rate-limit store recovered', { store: store.name });
+      logger.info('rate-limit store recovered', { store: store.name });
     },
   } satisfies StoreHealth;
 
   if (!store.sharedAcrossProcesses) {
-    logger.info?.(
+    logger.info(
       `rate limits use the ${store.name} store: counters live in this process and are not shared across processes`,
     );
   }
@@ -139,7 +146,7 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
       if (!rule.unlimited) {
         // The plan is part of the key: a plan change starts a fresh counter under the new limit.
         const spec = {
-          keyPrefix: `${keyPrefix}:${endpoint}:${plan}`,
+          keyPrefix: `${namespace}:${endpoint}:${plan}`,
           points: rule.limit,
           durationSeconds: rule.windowSeconds,
           algorithm: rule.algorithm,
@@ -166,7 +173,8 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
   function entryFor(plan: PlanTier, endpoint: RateLimitEndpoint): Entry {
     const entry = entries.get(plan)?.get(endpoint);
     if (entry === undefined) {
-      throw new ConfigError(`No rate-limit rule for plan "${plan}" and endpoint "${endpoint}"`, {
+      throw new InvalidArgumentError(`No rate-limit rule for plan "${plan}" and endpoint "${endpoint}"`, {
+        argument: 'endpoint',
         context: { plan, endpoint },
       });
     }
@@ -365,7 +373,7 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
         entry.blocks?.delete(key);
         tasks.push(entry.limiter.delete(key));
       }
-      if (tasks.length === 0) entryFor(anonymousPlan, endpoint); // unknown endpoint → ConfigError
+      if (tasks.length === 0) entryFor(anonymousPlan, endpoint); // unknown endpoint → InvalidArgumentError
       try {
         await Promise.all(tasks);
       } catch (error) {

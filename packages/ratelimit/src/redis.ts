@@ -1,13 +1,3 @@
-// '@mentora/ratelimit/redis': the Redis / Redis Cluster store (loads ioredis, an optional peer dependency).
-export {
-  FixedWindowRedis,
-  type RedisLimiterOptions,
-  SlidingWindowRedis,
-  type SlidingWindowRedisOptions,
-} from './redis/limiters.ts';
-export {
-  createRedisStore,
-  type RedisClient,
-  type RedisRateLimitStore,
-  type RedisStoreOptions,
-} from './redis/store.ts';
+// '@mentora/ratelimit/redis': the Redis / Redis Cluster store, on a @mentora/redis connection (ioredis and
+// @mentora/redis are optional peer dependencies, needed only here).
+export { createRedisStore, type RedisRateLimitStore, type RedisStoreOptions } from './redis/store.ts';

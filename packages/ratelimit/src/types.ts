@@ -5,6 +5,7 @@ import type {
   RateLimitEndpoint,
   RateLimitRule,
 } from '@mentora/config';
+import type { Logger } from '@mentora/monitoring';
 import type { RateLimiterRes } from 'rate-limiter-flexible';
 
 export type { PlanTier, RateLimitAlgorithm, RateLimitEndpoint, RateLimitRule };
@@ -76,13 +77,8 @@ export interface ViolationSink {
   record(violation: RateLimitViolation): void | Promise<void>;
 }
 
-/** Minimal structured logger (winston-compatible call shape). */
-export interface RateLimitLogger {
-  debug?(message: string, context?: Record<string, unknown>): void;
-  info?(message: string, context?: Record<string, unknown>): void;
-  warn(message: string, context?: Record<string, unknown>): void;
-  error(message: string, context?: Record<string, unknown>): void;
-}
+/** What the violation recorder logs through (the limiter hands it a throttled view of its Logger). */
+export type RateLimitLogger = Pick<Logger, 'warn' | 'error'>;
 
 /**
  * The object rate-limiter-flexible limiters expose (RateLimiterAbstract / RateLimiterCompatibleAbstract):
@@ -163,9 +159,13 @@ export interface CreateRateLimiterOptions {
   maxPendingViolationWrites?: number;
   /** Longest wait in close() for sink calls still in flight (ms, default 5 000). */
   violationCloseTimeoutMs?: number;
-  logger?: RateLimitLogger;
-  /** Prefix of every store key (default `mentora:rl`). */
-  keyPrefix?: string;
+  /** Default `createDefaultLogger('@mentora/ratelimit')`: warnings and errors on stderr. */
+  logger?: Logger;
+  /**
+   * This limiter's part of the store's keys (default `rl`): `<keyPrefix><namespace>:<endpoint>:<plan>:<identity>`,
+   * where `keyPrefix` is the Redis connection's (`config.cache.keyPrefix`).
+   */
+  namespace?: string;
   /** Plan of `{ ip }` identities when no plan is passed (default 'basic'). */
   anonymousPlan?: PlanTier;
   /**

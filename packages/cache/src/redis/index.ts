@@ -1,11 +1,4 @@
-// @mentora/cache/redis: the Redis and Redis Cluster store (ioredis is a peer dependency).
-export type { BreakerOptions, BreakerState } from './breaker.js';
-export type { RedisClient } from './client.js';
-export {
-  createRedisStore,
-  type RedisCacheStore,
-  type RedisStoreClientOptions,
-  type RedisStoreClusterOptions,
-  type RedisStoreOptions,
-  type RedisStoreUrlOptions,
-} from './store.js';
+// @mentora/cache/redis: the Redis and Redis Cluster store, on a @mentora/redis connection (ioredis and
+// @mentora/redis are peer dependencies, needed only here).
+export type { RedisInvalidationBus } from './bus.js';
+export { createRedisStore, type RedisCacheStore, type RedisStoreOptions } from './store.js';

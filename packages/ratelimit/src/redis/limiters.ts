@@ -1,3 +1,4 @@
+import type { RedisOp } from '@mentora/redis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import {
   decodeSlidingReply,
@@ -22,37 +23,10 @@ interface RedisLimiterInternals {
     params: unknown[],
   ): void;
   _afterConsume(...args: unknown[]): void;
-  _isRedisReady(rlKey: string, isReadonly: boolean): boolean;
   _upsert(...args: unknown[]): Promise<unknown>;
 }
 
 const base = RateLimiterRedis.prototype as unknown as RedisLimiterInternals;
-
-/**
- * Bounds a Redis command for a client without its own `commandTimeout` (one the caller passed in): a
- * Redis that accepts TCP but never answers (CLIENT PAUSE, a SIGSTOPped server, a black-holed network)
- * would otherwise hold every check for as long as it stays silent. The rejection goes where any store
- * error goes: to the insurance limiter, or a 503.
- */
-function bounded<T>(command: Promise<T>, timeoutMs: number | undefined): Promise<T> {
-  if (timeoutMs === undefined) return command;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`Rate-limit Redis command timed out after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    command.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 interface DeletableLimiter {
   readonly insuranceLimiter?: InsuranceLimiter | undefined;
@@ -70,11 +44,11 @@ async function deleteShared(
   limiter: DeletableLimiter,
   key: string | number,
   health: StoreHealth,
-  timeoutMs: number | undefined,
+  op: RedisOp,
 ) {
   await limiter.insuranceLimiter?.delete(String(key));
   try {
-    return await bounded(limiter._delete(limiter.getKey(key)), timeoutMs);
+    return await op.run(() => limiter._delete(limiter.getKey(key)));
   } catch (error) {
     health.onStoreError(error);
     throw error;
@@ -89,8 +63,11 @@ export interface RedisLimiterOptions {
   duration: number;
   insuranceLimiter?: InsuranceLimiter | undefined;
   health: StoreHealth;
-  /** Bound of each script call; undefined when the client enforces its own `commandTimeout`. */
-  commandTimeoutMs?: number | undefined;
+  /**
+   * The connection's guard for every command: circuit breaker, a bounded wait for the first connection,
+   * the deadline. Its typed rejections reach `_handleError`, so the insurance limiter (or a 503) answers.
+   */
+  op: RedisOp;
 }
 
 function rlfOptions(options: RedisLimiterOptions) {
@@ -101,7 +78,8 @@ function rlfOptions(options: RedisLimiterOptions) {
     duration: options.duration,
     // ioredis, not node-redis (rate-limiter-flexible guesses from the constructor name otherwise).
     useRedisPackage: false,
-    // While ioredis reconnects, fail fast to the insurance limiter instead of queueing commands.
+    // While ioredis reconnects, fail fast to the insurance limiter instead of queueing commands (the
+    // guard already does; this keeps rate-limiter-flexible's own paths from ever queueing either).
     rejectIfRedisNotReady: true,
     ...(options.insuranceLimiter === undefined
       ? {}
@@ -116,16 +94,16 @@ function rlfOptions(options: RedisLimiterOptions) {
  */
 export class FixedWindowRedis extends RateLimiterRedis {
   readonly #health: StoreHealth;
-  readonly #timeoutMs: number | undefined;
+  readonly #op: RedisOp;
 
   constructor(options: RedisLimiterOptions) {
     super(rlfOptions(options));
     this.#health = options.health;
-    this.#timeoutMs = options.commandTimeoutMs;
+    this.#op = options.op;
   }
 
   _upsert(...args: unknown[]): Promise<unknown> {
-    return bounded(base._upsert.apply(this, args), this.#timeoutMs);
+    return this.#op.run(() => base._upsert.apply(this, args));
   }
 
   _handleError(...args: Parameters<RedisLimiterInternals['_handleError']>): void {
@@ -139,7 +117,7 @@ export class FixedWindowRedis extends RateLimiterRedis {
   }
 
   override delete(key: string | number): Promise<boolean> {
-    return deleteShared(this as unknown as DeletableLimiter, key, this.#health, this.#timeoutMs);
+    return deleteShared(this as unknown as DeletableLimiter, key, this.#health, this.#op);
   }
 }
 
@@ -163,7 +141,7 @@ const WIDE_COMMAND = 'mentoraSlidingWindowWide';
  */
 export class SlidingWindowRedis extends RateLimiterRedis {
   readonly #health: StoreHealth;
-  readonly #timeoutMs: number | undefined;
+  readonly #op: RedisOp;
   readonly #clock: (() => number) | undefined;
   readonly #command: string;
   // Script arguments fixed for this limiter, as the strings ioredis would otherwise build on every call.
@@ -174,7 +152,7 @@ export class SlidingWindowRedis extends RateLimiterRedis {
     const wide = options.points > SLIDING_PACKED_LIMIT_MAX;
     super(rlfOptions(wide ? { ...options, keyPrefix: `${options.keyPrefix}:wide` } : options));
     this.#health = options.health;
-    this.#timeoutMs = options.commandTimeoutMs;
+    this.#op = options.op;
     this.#clock = options.clock;
     this.#command = wide ? WIDE_COMMAND : COMMAND;
     this.#windowMs = String(options.duration * 1000);
@@ -188,11 +166,12 @@ export class SlidingWindowRedis extends RateLimiterRedis {
 
   async _upsert(rlKey: string, points: number, _msDuration: number, forceExpire = false): Promise<unknown> {
     if (forceExpire) throw new Error('SlidingWindowRedis supports consume() and delete() only');
-    if (!base._isRedisReady.call(this, rlKey, false)) throw new Error('Redis connection is not ready');
     const client = (this as unknown as { client: Record<string, (...a: unknown[]) => Promise<unknown>> })
       .client;
-    const now = this.#clock === undefined ? '' : String(this.#clock());
-    return bounded(client[this.#command]!(rlKey, points, this.#windowMs, this.#limit, now), this.#timeoutMs);
+    return this.#op.run(() => {
+      const now = this.#clock === undefined ? '' : String(this.#clock());
+      return client[this.#command]!(rlKey, points, this.#windowMs, this.#limit, now);
+    });
   }
 
   _getRateLimiterRes(_rlKey: string, _changedPoints: number, result: unknown): RateLimiterRes {
@@ -220,6 +199,6 @@ export class SlidingWindowRedis extends RateLimiterRedis {
   }
 
   override delete(key: string | number): Promise<boolean> {
-    return deleteShared(this as unknown as DeletableLimiter, key, this.#health, this.#timeoutMs);
+    return deleteShared(this as unknown as DeletableLimiter, key, this.#health, this.#op);
   }
 }

@@ -1,0 +1,4 @@
+import { createMemoryStore } from '../../src/index.ts';
+import { rateLimitContract } from '../support/contract.ts';
+
+rateLimitContract('memory', () => ({ store: (options) => createMemoryStore(options) }));
