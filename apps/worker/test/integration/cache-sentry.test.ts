@@ -19,22 +19,20 @@ const KEY_PREFIX = 'worker-test:';
 const stack = useSupabaseStack({ mode: 'embedded', migrationsDir });
 const redis = useRedis();
 
+/** A worker process on a free port, its event API served by a local runner (which must exist first). */
+async function startWorker(env: Record<string, string>) {
+  const port = await getFreePort();
+  const runner = createLocalRunner({ url: `http://127.0.0.1:${port}/api/inngest`, signingKey: SIGNING_KEY });
+  const eventApi = await runner.listen();
+  const worker = await launchWorker(stack, port, {
+    env: { INNGEST_BASE_URL: eventApi, CACHE_DRIVER: 'redis', ...env },
+  });
+  return { runner, worker };
+}
+
 describe('worker with CACHE_DRIVER=redis', () => {
   it('membership/updated drops the cached plan the web app wrote (same Redis, one connection)', async () => {
-    const port = await getFreePort();
-    const runner = createLocalRunner({
-      url: `http://127.0.0.1:${port}/api/inngest`,
-      signingKey: SIGNING_KEY,
-    });
-    const eventApi = await runner.listen();
-    const worker = await launchWorker(stack, port, {
-      env: {
-        INNGEST_BASE_URL: eventApi,
-        CACHE_DRIVER: 'redis',
-        REDIS_URL: redis.url,
-        CACHE_KEY_PREFIX: KEY_PREFIX,
-      },
-    });
+    const { runner, worker } = await startWorker({ REDIS_URL: redis.url, CACHE_KEY_PREFIX: KEY_PREFIX });
     // What the web app does: its own cache (its own namespace) on the same Redis and key prefix.
     const store = createRedisStore({ url: redis.url, keyPrefix: KEY_PREFIX });
     const web = createCache({ store, namespace: 'web' });
@@ -72,21 +70,11 @@ describe('worker with SENTRY_DSN', () => {
   });
 
   it('reports a run to Sentry once, on its final failed attempt (Redis unreachable: 6 attempts)', async () => {
-    const port = await getFreePort();
     const deadRedis = await getFreePort(); // nothing listens there: every invalidation fails (503)
-    const runner = createLocalRunner({
-      url: `http://127.0.0.1:${port}/api/inngest`,
-      signingKey: SIGNING_KEY,
-    });
-    const eventApi = await runner.listen();
-    const worker = await launchWorker(stack, port, {
-      env: {
-        INNGEST_BASE_URL: eventApi,
-        CACHE_DRIVER: 'redis',
-        REDIS_URL: `redis://127.0.0.1:${deadRedis}`,
-        SENTRY_DSN: sentry.dsn,
-        LOG_LEVEL: 'error',
-      },
+    const { runner, worker } = await startWorker({
+      REDIS_URL: `redis://127.0.0.1:${deadRedis}`,
+      SENTRY_DSN: sentry.dsn,
+      LOG_LEVEL: 'error',
     });
     let stopped = false;
     try {
