@@ -111,6 +111,15 @@ describe('worker with SENTRY_DSN', () => {
         .select('status, attempts')
         .eq('run_id', run?.runId as string);
       expect(data).toEqual([{ status: 'failed', attempts: 6 }]);
+
+      // The run's outcome was buffered by the metrics writer and written by the graceful shutdown.
+      const { data: outcomes } = await admin
+        .from('performance_metrics')
+        .select('tags')
+        .eq('metric_name', 'job.run')
+        .eq('tags->>functionId', 'membership-updated')
+        .eq('tags->>outcome', 'failed');
+      expect(outcomes).toEqual([{ tags: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) }]);
     } finally {
       await runner.close();
       if (!stopped) await worker.stop();
