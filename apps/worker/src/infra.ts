@@ -1,6 +1,14 @@
 // The worker's composition root: reads the environment once, validates it and builds every client.
+import { type Cache, type CacheStore, createCache, createMemoryStore } from '@mentora/cache';
+import { CacheInvalidator } from '@mentora/cache/mentora';
+import { createRedisStore } from '@mentora/cache/redis';
 import { type Config, ConfigError, loadConfig } from '@mentora/config';
-import { createSupabaseClients, type SupabaseClients } from '@mentora/db';
+import {
+  createInfrastructureSinks,
+  createInfrastructureWriters,
+  createSupabaseClients,
+  type SupabaseClients,
+} from '@mentora/db';
 import {
   createFunctions,
   createJobsClient,
@@ -8,13 +16,18 @@ import {
   type JobFunctions,
   type JobFunctionsDeps,
   type JobsClient,
+  LOCAL_AI_PRICES,
 } from '@mentora/jobs';
 import {
   createLogger,
+  createMetrics,
   type ErrorReporter,
   loggerOptionsFromConfig,
   type MentoraLogger,
+  type Metrics,
 } from '@mentora/monitoring';
+import { initSentry } from '@mentora/monitoring/sentry';
+import { createRedisConnection, type RedisConnection } from '@mentora/redis';
 
 /** The provider ports the functions need; outside production the local implementations are the default. */
 export type WorkerPorts = Pick<
@@ -27,9 +40,12 @@ export interface WorkerInfraOptions {
   dev?: boolean;
   /** Real providers. Required in production: the local ones only pretend. */
   ports?: WorkerPorts;
-  /** Drops a member's cached membership and plan (the shared cache's invalidator). */
+  /** Replaces the cache invalidation built from the configuration (CACHE_DRIVER, REDIS_URL). */
   invalidateMember?: JobFunctionsDeps['invalidateMember'];
+  /** Replaces the Sentry reporter built from the configuration (SENTRY_DSN). */
   errorReporter?: ErrorReporter;
+  /** The release reported to Sentry (e.g. the deployed commit). */
+  release?: string;
 }
 
 export interface WorkerInfra {
@@ -38,8 +54,14 @@ export interface WorkerInfra {
   db: SupabaseClients;
   jobs: JobsClient;
   functions: JobFunctions;
-  errorReporter?: ErrorReporter;
-  /** Flushes logs and error reports, then closes every client this root created. */
+  metrics: Metrics;
+  cache: Cache;
+  /** The one Redis connection of the process (CACHE_DRIVER=redis), else undefined. */
+  redis?: RedisConnection;
+  errorReporter: ErrorReporter;
+  /** Bounded wait for the shared connections; the worker starts degraded when Redis is not there in time. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Flushes logs, metrics and error reports, then closes every client this root created. */
   close(): Promise<void>;
 }
 
@@ -62,28 +84,55 @@ export function createWorkerInfra(
       },
     );
   }
+  // No DSN: a reporter that does nothing (and a log line saying Sentry is off).
+  const errorReporter =
+    options.errorReporter ??
+    initSentry(config, { logger, ...(options.release ? { release: options.release } : {}) });
   const db = createSupabaseClients({
     url: config.database.supabaseUrl,
     anonKey: config.database.anonKey,
     serviceRoleKey: config.database.serviceRoleKey,
     headers: { 'x-application-name': `${config.app.name}-worker` },
   });
-  const jobs = createJobsClient({ config, isDev: options.dev === true, logger });
-  let warned = false;
-  const invalidateMember =
-    options.invalidateMember ??
-    (async (userId: string) => {
-      // The worker shares no cache with the web app yet: cached plans expire on their own TTL.
-      if (!warned) logger.warn('member cache invalidation is not wired in the worker', { userId });
-      warned = true;
+  // Metrics and cache statistics: batched, bounded writers over the database, written on close.
+  const writers = createInfrastructureWriters(db, { logger });
+  const sinks = createInfrastructureSinks({ writers, logger });
+  const metrics = createMetrics({
+    writers,
+    prices: LOCAL_AI_PRICES,
+    logger,
+    service: 'worker',
+  });
+
+  // One Redis connection for the process, with the configured key prefix: the cache the web app reads
+  // lives there, so a membership change invalidated here applies to it.
+  const redis =
+    config.cache.driver === 'redis' && config.cache.redisUrl
+      ? createRedisConnection({ url: config.cache.redisUrl, keyPrefix: config.cache.keyPrefix, logger })
+      : undefined;
+  if (!redis) {
+    logger.warn('cache in process memory: member cache invalidation is process-local', {
+      cacheDriver: config.cache.driver,
     });
+  }
+  const cacheStore: CacheStore = redis ? createRedisStore({ connection: redis }) : createMemoryStore();
+  const cache = createCache({
+    store: cacheStore,
+    namespace: 'worker',
+    logger,
+    statsSink: sinks.cacheStatistics,
+  });
+  const invalidator = new CacheInvalidator(cache);
+
+  const jobs = createJobsClient({ config, isDev: options.dev === true, logger });
   const functions = createFunctions({
     client: jobs,
     db,
     ...(options.ports ?? createLocalPorts({ logger })),
-    invalidateMember,
+    invalidateMember: options.invalidateMember ?? ((userId) => invalidator.invalidateMembership(userId)),
     logger,
-    ...(options.errorReporter ? { errorReporter: options.errorReporter } : {}),
+    metrics,
+    errorReporter,
   });
   let closing: Promise<void> | undefined;
   return {
@@ -92,12 +141,24 @@ export function createWorkerInfra(
     db,
     jobs,
     functions,
-    ...(options.errorReporter ? { errorReporter: options.errorReporter } : {}),
+    metrics,
+    cache,
+    ...(redis ? { redis } : {}),
+    errorReporter,
+    async ready(timeoutMs = 5_000) {
+      await redis?.ready(timeoutMs).catch((error: unknown) => {
+        logger.warn('Redis not ready: the worker starts degraded (cache invalidation retried by the job)', {
+          error,
+        });
+      });
+    },
     close() {
+      // Each step runs whatever the previous one did: a failing flush must not keep a connection open.
       closing ??= (async () => {
-        await options.errorReporter?.flush(2_000).catch(() => false);
-        await jobs.close();
-        await db.close();
+        await Promise.allSettled([jobs.close(), cache.close()]);
+        await Promise.allSettled([metrics.close(), sinks.close(), errorReporter.close(2_000)]);
+        await Promise.allSettled([db.close(), cacheStore.close()]);
+        await redis?.close().catch(() => {});
         await logger.close();
       })();
       return closing;

@@ -25,6 +25,7 @@ export async function startWorker(
   let connection: { close(): Promise<unknown> } | undefined;
   let url: string;
   try {
+    await infra.ready();
     url = await server.listen(args.port, args.host);
     if (args.mode === 'connect') {
       connection = await connect({ apps: [{ client: infra.jobs.inngest, functions: infra.functions.all }] });

@@ -1,10 +1,10 @@
 // The Inngest client of the Mentora app, with a typed, validated `send`.
 import type { Config } from '@mentora/config';
 import { ConfigError, InvalidArgumentError, isMentoraError, ServiceUnavailableError } from '@mentora/errors';
-import { createDefaultLogger, type Logger } from '@mentora/monitoring';
+import { createDefaultLogger, type Logger, toInngestLogger } from '@mentora/monitoring';
 import { Inngest } from 'inngest';
 import type { JobEvent } from './events.js';
-import { toInngestLogger } from './logger.js';
+import { demoteRepeatedFailures } from './logger.js';
 import { contextMiddleware } from './middleware/context.js';
 import { validationMiddleware } from './middleware/validation.js';
 import { validateEvent } from './validate.js';
@@ -114,8 +114,8 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
   const inngest = new Inngest({
     id: APP_ID,
     isDev,
-    logger: toInngestLogger(logger),
-    internalLogger: toInngestLogger(logger, { internal: true }),
+    logger: toInngestLogger(demoteRepeatedFailures(logger)),
+    internalLogger: toInngestLogger(logger),
     middleware: [contextMiddleware(), validationMiddleware()],
     ...(eventKey ? { eventKey } : {}),
     ...(signingKey ? { signingKey } : {}),

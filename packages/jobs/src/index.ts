@@ -25,7 +25,6 @@ export { CLEANUP_FUNCTIONS } from './functions/cleanup-old-records.js';
 export type { JobFunctionOptions, JobFunctionsDeps } from './functions/deps.js';
 export { createFunctions, type JobFunctions } from './functions/index.js';
 export { createJobRunTracker, type JobRunReport, type JobRunStatus, type JobRunTracker } from './job-runs.js';
-export { toInngestLogger } from './logger.js';
 export {
   createHttpAccessibilityChecker,
   createLocalAccessibilityChecker,
@@ -53,4 +52,10 @@ export {
   type TranscriptionProvider,
   type TranscriptSegment,
 } from './ports/transcription.js';
+export {
+  type AICallOptions,
+  type AIUsageReport,
+  LOCAL_AI_PRICES,
+  LOCAL_AI_PROVIDER,
+} from './ports/usage.js';
 export { validateEvent } from './validate.js';

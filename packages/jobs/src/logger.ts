@@ -1,45 +1,27 @@
-// Inngest logs through a `{ info, warn, error, debug }(...args)` logger and calls it both ways:
-// `(message, fields)` from handlers and `(fields, message)` (pino style) from its internals.
-
+// Inngest's built-in logger middleware reports every failed step and function attempt at error level
+// through the client's `logger`. The run hooks
+// log the same failures with their code, attempt and whether a retry follows, so those repeat lines go to
+// debug; everything else passes through unchanged to monitoring's Inngest adapter.
 import type { LogFields, Logger } from '@mentora/monitoring';
-import type { Logger as InngestLogger } from 'inngest';
 
-type Level = 'info' | 'warn' | 'error' | 'debug';
-
-function toLine(args: unknown[]): { message: string; fields?: LogFields } {
-  const [first, second, ...rest] = args;
-  const fieldsOf = (value: unknown): LogFields | undefined => {
-    if (value instanceof Error) return { error: value };
-    return typeof value === 'object' && value !== null ? (value as LogFields) : undefined;
-  };
-  if (typeof first === 'string') {
-    const fields = fieldsOf(second);
-    const extra = rest.length > 0 ? { args: rest } : undefined;
-    if (fields || extra) return { message: first, fields: { ...fields, ...extra } };
-    return second === undefined ? { message: first } : { message: first, fields: { arg: second } };
-  }
-  const fields = fieldsOf(first);
-  const message =
-    typeof second === 'string' ? second : fields?.error instanceof Error ? 'inngest error' : 'inngest';
-  return fields ? { message, fields } : { message, fields: { arg: first } };
-}
-
-// The SDK reports every failed step and function attempt at error level; the run hooks log the same
-// failures with their code, attempt and whether a retry follows, so these repeat lines are kept for debug.
 const REPEATED_BY_RUN_HOOKS = new Set(['Inngest step error', 'Inngest function error']);
 
-/**
- * Adapts a Mentora Logger to the logger Inngest accepts (the client's `logger` and `internalLogger`
- * options). With `internal: true`, the SDK's own per-attempt failure lines go to debug.
- */
-export function toInngestLogger(logger: Logger, options: { internal?: boolean } = {}): InngestLogger {
-  const forward =
-    (level: Level) =>
-    (...args: unknown[]): void => {
-      const { message, fields } = toLine(args);
-      if (options.internal && level === 'error' && REPEATED_BY_RUN_HOOKS.has(message))
-        logger.debug(message, fields);
-      else logger[level](message, fields);
-    };
-  return { info: forward('info'), warn: forward('warn'), error: forward('error'), debug: forward('debug') };
+type Flushable = Logger & { flush?: () => Promise<void> };
+
+/** A Logger that writes the SDK's per-attempt failure lines at debug instead of error. */
+export function demoteRepeatedFailures(logger: Flushable): Flushable {
+  return {
+    // Inngest flushes its logger after each request; the flush of the root logger covers every child.
+    flush: async () => {
+      if (typeof logger.flush === 'function') await logger.flush();
+    },
+    error(message: string, fields?: LogFields) {
+      if (REPEATED_BY_RUN_HOOKS.has(message)) logger.debug(message, fields);
+      else logger.error(message, fields);
+    },
+    warn: (message, fields) => logger.warn(message, fields),
+    info: (message, fields) => logger.info(message, fields),
+    debug: (message, fields) => logger.debug(message, fields),
+    child: (fields) => demoteRepeatedFailures(logger.child(fields)),
+  };
 }

@@ -8,43 +8,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_DEFAULTS } from '@mentora/config';
 import { createLocalRunner, type LocalRunner, signPayload } from '@mentora/jobs/testing';
-import { getFreePort, type ManagedProcess, startProcess } from '@mentora/services';
+import { getFreePort, type ManagedProcess } from '@mentora/services';
 import { useSupabaseStack } from '@mentora/services/vitest';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerEnv as baseWorkerEnv, launchWorker, migrationsDir, root } from '../support/launch.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const migrationsDir = join(root, '..', '..', 'supabase', 'migrations');
 const SIGNING_KEY = DEV_DEFAULTS.inngestSigningKey;
 const stack = useSupabaseStack({ mode: 'embedded', migrationsDir });
-
-function workerEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
-  return {
-    PATH: process.env.PATH,
-    MENTORA_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    NEXT_PUBLIC_SUPABASE_URL: stack.url,
-    NEXT_PUBLIC_SUPABASE_ANON_KEY: stack.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
-    SUPABASE_JWT_SECRET: stack.jwtSecret,
-    ...extra,
-  };
-}
-
-async function launch(
-  port: number,
-  options: { args?: string[]; script?: string; env?: Record<string, string> } = {},
-): Promise<ManagedProcess> {
-  return startProcess({
-    name: 'worker',
-    command: process.execPath,
-    args: [join(root, options.script ?? 'src/main.ts'), '--port', String(port), ...(options.args ?? [])],
-    cwd: root,
-    env: workerEnv(options.env),
-    ready: async () =>
-      (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined))?.ok === true,
-  });
-}
+const workerEnv = (extra?: Record<string, string>) => baseWorkerEnv(stack, extra);
+const launch = (port: number, options?: Parameters<typeof launchWorker>[2]) =>
+  launchWorker(stack, port, options);
 
 async function fixture() {
   const f = {

@@ -1,5 +1,5 @@
 import type { SupabaseClients } from '@mentora/db';
-import type { ErrorReporter, Logger } from '@mentora/monitoring';
+import type { ErrorReporter, Logger, Metrics } from '@mentora/monitoring';
 import type { Inngest, Middleware } from 'inngest';
 import type { JobsClient } from '../client.js';
 import type { JobRunTracker } from '../job-runs.js';
@@ -40,6 +40,11 @@ export interface JobFunctionsDeps {
   invalidateMember: (userId: string) => Promise<void>;
   /** Receives a run's error once, when its last attempt failed. */
   errorReporter?: ErrorReporter;
+  /**
+   * Job outcomes and step durations (performance_metrics: `job.run`, `job.step`) and the AI ports' token
+   * usage (ai_api_usage). Not closed by this package.
+   */
+  metrics?: Metrics;
   /** Default: the client's logger. */
   logger?: Logger;
   /** Run tracking in job_queue. Default: on, through `db`. Pass `false` to turn it off. */

@@ -2,6 +2,7 @@ import { createQueryBuilder, type Json } from '@mentora/db';
 import { AIAPIError, ValidationError } from '@mentora/errors';
 import { z } from 'zod';
 import { events } from '../events.js';
+import { withAIUsage } from './ai-usage.js';
 import type { FunctionContext } from './deps.js';
 import { videoStore } from './videos.js';
 
@@ -21,7 +22,8 @@ const MAX_SOURCE_CHUNKS = 200;
  * questions, stores them under the quiz id the request carries (an upsert, so a repeat writes the same
  * row) and emails the creator that the quiz is ready.
  */
-export function createGenerateQuiz({ inngest, deps, middleware }: FunctionContext) {
+export function createGenerateQuiz(ctx: FunctionContext) {
+  const { inngest, deps, middleware } = ctx;
   const store = videoStore(deps.db);
   return inngest.createFunction(
     {
@@ -63,12 +65,9 @@ export function createGenerateQuiz({ inngest, deps, middleware }: FunctionContex
       }
 
       const questions = await step.run('generate-questions', async () => {
-        const generated = await deps.quizGenerator.generate({
-          videoId,
-          title: video.title,
-          chunks: source,
-          questionCount,
-        });
+        const generated = await withAIUsage(ctx, 'quiz', { creatorId }, (o) =>
+          deps.quizGenerator.generate({ videoId, title: video.title, chunks: source, questionCount }, o),
+        );
         const parsed = z.array(questionSchema).min(1).safeParse(generated);
         if (!parsed.success || parsed.data.some((q) => q.answerIndex >= q.options.length)) {
           throw new AIAPIError('quiz-generator', 'returned questions in an unusable shape');

@@ -87,6 +87,7 @@ export function createFunctions(deps: JobFunctionsDeps): JobFunctions {
         logger,
         ...(tracker ? { tracker } : {}),
         ...(deps.errorReporter ? { errorReporter: deps.errorReporter } : {}),
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
       }),
     ],
   };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '@mentora/errors';
 import { errorCodeOf } from '../errors.js';
 import { events } from '../events.js';
+import { withAIUsage } from './ai-usage.js';
 import { chunkTranscript } from './chunking.js';
 import type { FunctionContext } from './deps.js';
 import { type StoredChunk, videoStore } from './videos.js';
@@ -15,7 +16,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * upserted on (video_id, chunk_index), sent events carry ids derived from the run. When the run gives up
  * (retries exhausted or a non-retriable error) the video is marked failed and its creator is emailed.
  */
-export function createProcessVideo({ inngest, deps, options, middleware, logger }: FunctionContext) {
+export function createProcessVideo(ctx: FunctionContext) {
+  const { inngest, deps, options, middleware, logger } = ctx;
   const store = videoStore(deps.db);
   return inngest.createFunction(
     {
@@ -84,7 +86,9 @@ export function createProcessVideo({ inngest, deps, options, middleware, logger 
       );
 
       const transcribed = await step.run('transcribe', async () => {
-        const transcript = await deps.transcription.transcribe({ videoId, audio });
+        const transcript = await withAIUsage(ctx, 'transcription', { creatorId }, (o) =>
+          deps.transcription.transcribe({ videoId, audio }, o),
+        );
         await store.storeTranscript(videoId, transcript);
         return {
           segments: transcript.segments.length,
@@ -105,7 +109,12 @@ export function createProcessVideo({ inngest, deps, options, middleware, logger 
         // Embeddings are written by the step that computes them: 1536 floats per chunk never travel
         // through step state, and a retried batch overwrites its own rows.
         await step.run(`embed-chunks-${first / batchSize}`, async () => {
-          const vectors = await deps.embeddings.embed(batch.map((c) => c.text));
+          const vectors = await withAIUsage(ctx, 'embedding', { creatorId }, (o) =>
+            deps.embeddings.embed(
+              batch.map((c) => c.text),
+              o,
+            ),
+          );
           if (
             vectors.length !== batch.length ||
             vectors.some((v) => v.length !== deps.embeddings.dimensions)

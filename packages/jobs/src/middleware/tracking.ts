@@ -1,4 +1,4 @@
-import type { ErrorReporter, Logger } from '@mentora/monitoring';
+import type { ErrorReporter, Logger, Metrics } from '@mentora/monitoring';
 import { Middleware } from 'inngest';
 import { errorCodeOf, errorSummary, toInngestError } from '../errors.js';
 import type { JobRunTracker } from '../job-runs.js';
@@ -6,6 +6,7 @@ import type { JobRunTracker } from '../job-runs.js';
 export interface RunHooksOptions {
   tracker?: JobRunTracker;
   errorReporter?: ErrorReporter;
+  metrics?: Metrics;
   logger: Logger;
 }
 
@@ -13,7 +14,7 @@ type Ctx = {
   runId: string;
   attempt: number;
   maxAttempts?: number;
-  event: { name: string; id?: string; data?: unknown };
+  event: { name: string; id?: string; ts?: number; data?: unknown };
 };
 
 function describe(ctx: Ctx, fnId: string) {
@@ -26,20 +27,46 @@ function describe(ctx: Ctx, fnId: string) {
   };
 }
 
+/** Milliseconds from the event's arrival to now: a run's whole life, retries and waits included. */
+function sinceEvent(ctx: Ctx): number | undefined {
+  const ts = ctx.event.ts;
+  return typeof ts === 'number' && Number.isFinite(ts) && ts <= Date.now() ? Date.now() - ts : undefined;
+}
+
 /**
  * Per-function hooks of every Mentora job: maps thrown Mentora errors to Inngest's retry decisions,
- * tracks the run in job_queue (started, retried attempts, completed or failed), logs step failures, and
- * reports a run to the error reporter once, when its last attempt failed.
+ * tracks the run in job_queue (started, retried attempts, completed or failed), logs step failures,
+ * reports a run to the error reporter once, when its last attempt failed, and with `metrics` records
+ * each executed step's duration (`job.step`) and each run's outcome (`job.run`: from the event's arrival
+ * to completion or final failure) to performance_metrics.
  */
 export function runHooksMiddleware(options: RunHooksOptions): Middleware.Class {
-  const { tracker, errorReporter, logger } = options;
+  const { tracker, errorReporter, metrics, logger } = options;
+  const recordRun = (ctx: Ctx, functionId: string, outcome: 'completed' | 'failed', code?: string) => {
+    const ms = sinceEvent(ctx);
+    if (metrics && ms !== undefined) {
+      metrics.recordPerformance('job.run', ms, {
+        tags: { functionId, outcome, attempts: ctx.attempt + 1, ...(code ? { code } : {}) },
+      });
+    }
+  };
   return class MentoraRunHooks extends Middleware.BaseMiddleware {
     readonly id = 'mentora-run-hooks';
 
     override async wrapStepHandler(args: Middleware.WrapStepHandlerArgs): Promise<unknown> {
+      // A memoized step is not run again: only the executions are timed.
+      const timed = args.stepInfo.memoized ? undefined : metrics;
+      const started = timed ? performance.now() : 0;
+      const step = (outcome: 'ok' | 'error') =>
+        timed?.recordPerformance('job.step', performance.now() - started, {
+          tags: { functionId: args.fn.id(), step: args.stepInfo.options.id, outcome },
+        });
       try {
-        return await args.next();
+        const result = await args.next();
+        step('ok');
+        return result;
       } catch (error) {
+        step('error');
         throw toInngestError(error);
       }
     }
@@ -91,6 +118,7 @@ export function runHooksMiddleware(options: RunHooksOptions): Middleware.Class {
     override async onRunComplete(args: Middleware.OnRunCompleteArgs): Promise<void> {
       const ctx = args.ctx as unknown as Ctx;
       logger.info('job run completed', { functionId: args.fn.id(), attempts: ctx.attempt + 1 });
+      recordRun(ctx, args.fn.id(), 'completed');
       await tracker?.record({
         ...describe(ctx, args.fn.id()),
         status: 'completed',
@@ -109,6 +137,7 @@ export function runHooksMiddleware(options: RunHooksOptions): Middleware.Class {
         return;
       }
       logger.error('job run failed', { ...base, code: summary.code, error: args.error });
+      recordRun(ctx, base.functionId, 'failed', summary.code);
       await tracker?.record({ ...base, status: 'failed', attempts: ctx.attempt + 1, error: summary });
       errorReporter?.captureException(args.error, {
         tags: { functionId: base.functionId, eventName: base.eventName, code: summary.code },

@@ -1,4 +1,5 @@
 import { seededBytes } from './hash.js';
+import { type AICallOptions, LOCAL_AI_PROVIDER, localTokens } from './usage.js';
 
 /** Dimension of `video_chunks.embedding` (vector(1536)). */
 export const EMBEDDING_DIMENSIONS = 1536;
@@ -7,18 +8,25 @@ export const EMBEDDING_DIMENSIONS = 1536;
 export interface EmbeddingProvider {
   readonly dimensions: number;
   /** One vector per text, in order. */
-  embed(texts: readonly string[]): Promise<number[][]>;
+  embed(texts: readonly string[], options?: AICallOptions): Promise<number[][]>;
 }
 
 /**
  * A deterministic stand-in: each text maps to a unit vector derived from its SHA-256 stream, so the same
- * text always embeds the same way (equal texts have similarity 1) and no provider is called.
+ * text always embeds the same way (equal texts have similarity 1) and no provider is called. Reports
+ * usage as provider `local`, model `local-embedding`.
  */
 export function createLocalEmbeddings(options: { dimensions?: number } = {}): EmbeddingProvider {
   const dimensions = options.dimensions ?? EMBEDDING_DIMENSIONS;
   return {
     dimensions,
-    async embed(texts) {
+    async embed(texts, callOptions) {
+      callOptions?.onUsage?.({
+        provider: LOCAL_AI_PROVIDER,
+        model: 'local-embedding',
+        inputTokens: texts.reduce((sum, text) => sum + localTokens(text), 0),
+        outputTokens: 0,
+      });
       return texts.map((text) => {
         const bytes = seededBytes(text, dimensions);
         const raw = Array.from(bytes, (b) => b / 127.5 - 1);

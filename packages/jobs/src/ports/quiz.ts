@@ -1,3 +1,5 @@
+import { type AICallOptions, LOCAL_AI_PROVIDER, localTokens } from './usage.js';
+
 export interface QuizQuestion {
   question: string;
   options: string[];
@@ -18,16 +20,16 @@ export interface QuizSource {
 
 /** Writes quiz questions from a video's transcript. Throws `AIAPIError` on provider failures. */
 export interface QuizGenerator {
-  generate(source: QuizSource): Promise<QuizQuestion[]>;
+  generate(source: QuizSource, options?: AICallOptions): Promise<QuizQuestion[]>;
 }
 
 /**
  * A deterministic stand-in: question n asks which passage comes from part n of the video, with the real
- * passage and three others as options (rotated so the answer is not always first).
+ * passage and three others as options (rotated so the answer is not always first). Reports usage as provider `local`, model `local-quiz`.
  */
 export function createLocalQuizGenerator(): QuizGenerator {
   return {
-    async generate({ title, chunks, questionCount }) {
+    async generate({ title, chunks, questionCount }, callOptions) {
       if (chunks.length === 0) return [];
       const passages = chunks.map((c) => c.text.slice(0, 160));
       const questions: QuizQuestion[] = [];
@@ -46,6 +48,12 @@ export function createLocalQuizGenerator(): QuizGenerator {
           chunkIndex: chunk.index,
         });
       }
+      callOptions?.onUsage?.({
+        provider: LOCAL_AI_PROVIDER,
+        model: 'local-quiz',
+        inputTokens: chunks.reduce((sum, c) => sum + localTokens(c.text), 0),
+        outputTokens: localTokens(JSON.stringify(questions)),
+      });
       return questions;
     },
   };

@@ -1,4 +1,5 @@
 import { seededBytes } from './hash.js';
+import { type AICallOptions, LOCAL_AI_PROVIDER, localTokens } from './usage.js';
 
 /** One timed piece of a transcript (seconds from the start of the video). */
 export interface TranscriptSegment {
@@ -30,7 +31,7 @@ export interface TranscriptionProvider {
     videoUrl: string;
     durationSeconds?: number;
   }): Promise<ExtractedAudio>;
-  transcribe(input: { videoId: string; audio: ExtractedAudio }): Promise<Transcript>;
+  transcribe(input: { videoId: string; audio: ExtractedAudio }, options?: AICallOptions): Promise<Transcript>;
 }
 
 const WORDS = [
@@ -72,7 +73,7 @@ export interface LocalTranscriptionOptions {
 
 /**
  * A deterministic stand-in for development and tests: the "audio" is the video URL and the transcript
- * is generated from it (the same URL always gives the same words), one segment per `segmentSeconds`.
+ * is generated from it (the same URL always gives the same words), one segment per `segmentSeconds`. Reports usage as provider `local`, model `local-transcription`.
  */
 export function createLocalTranscription(options: LocalTranscriptionOptions = {}): TranscriptionProvider {
   const segmentSeconds = options.segmentSeconds ?? 30;
@@ -84,7 +85,7 @@ export function createLocalTranscription(options: LocalTranscriptionOptions = {}
         ...(durationSeconds === undefined ? {} : { durationSeconds }),
       };
     },
-    async transcribe({ audio }) {
+    async transcribe({ audio }, callOptions) {
       const duration = Math.max(1, audio.durationSeconds ?? 60);
       const count = Math.min(maxSegments, Math.max(1, Math.ceil(duration / segmentSeconds)));
       const segments: TranscriptSegment[] = [];
@@ -98,7 +99,15 @@ export function createLocalTranscription(options: LocalTranscriptionOptions = {}
           text: `Part ${i + 1}: the ${words.join(' ')}.`,
         });
       }
-      return { text: segments.map((s) => s.text).join(' '), language: 'en', segments };
+      const text = segments.map((s) => s.text).join(' ');
+      // Speech has no input tokens here: the output is what a transcription provider bills by.
+      callOptions?.onUsage?.({
+        provider: LOCAL_AI_PROVIDER,
+        model: 'local-transcription',
+        inputTokens: 0,
+        outputTokens: localTokens(text),
+      });
+      return { text, language: 'en', segments };
     },
   };
 }

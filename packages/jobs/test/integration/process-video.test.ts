@@ -74,6 +74,28 @@ describe.each(['embedded', 'postgres'] as const)('process-video (%s stack)', (mo
       expect(rows[0]?.started_at).not.toBeNull();
       expect(rows[0]?.completed_at).not.toBeNull();
       expect(h.reports).toEqual([]);
+
+      // Outcome, step durations and the local ports' token usage reached the infrastructure tables.
+      await h.metrics.flush();
+      const { data: perf } = await h.db
+        .admin()
+        .from('performance_metrics')
+        .select('metric_name, tags')
+        .eq('tags->>functionId', 'process-video');
+      expect(perf?.filter((m) => m.metric_name === 'job.run')).toEqual([
+        { metric_name: 'job.run', tags: expect.objectContaining({ outcome: 'completed', attempts: 1 }) },
+      ]);
+      expect(perf?.filter((m) => m.metric_name === 'job.step').length).toBeGreaterThan(5);
+      const { data: usage } = await h.db
+        .admin()
+        .from('ai_api_usage')
+        .select('provider, operation, input_tokens, output_tokens, cost_usd, success')
+        .eq('creator_id', f.creatorId);
+      expect(new Set(usage?.map((u) => `${u.provider}:${u.operation}`))).toEqual(
+        new Set(['local:transcription', 'local:embedding', 'local:quiz']),
+      );
+      expect(usage?.every((u) => u.success && Number(u.cost_usd) === 0)).toBe(true);
+      expect(usage?.find((u) => u.operation === 'embedding')?.input_tokens).toBeGreaterThan(0);
     } finally {
       await h.close();
     }

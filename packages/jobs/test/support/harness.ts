@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createSupabaseClients, type SupabaseClients } from '@mentora/db';
-import { createLogger, type ErrorReporter } from '@mentora/monitoring';
+import { createInfrastructureWriters, createSupabaseClients, type SupabaseClients } from '@mentora/db';
+import { createLogger, createMetrics, type ErrorReporter, type Metrics } from '@mentora/monitoring';
 import { type SupabaseStack, type SupabaseStackMode, startSupabaseStack } from '@mentora/services';
 import { serve } from 'inngest/node';
 import { afterAll, beforeAll } from 'vitest';
@@ -17,6 +17,7 @@ import {
   type JobFunctions,
   type JobFunctionsDeps,
   type JobsClient,
+  LOCAL_AI_PRICES,
   type LocalPorts,
 } from '../../src/index.js';
 import { createLocalRunner, type LocalRunner, type LocalRunnerOptions } from '../../src/testing/index.js';
@@ -38,6 +39,8 @@ export interface JobsHarness {
   runner: LocalRunner;
   reports: CapturedReport[];
   invalidated: string[];
+  /** Written to the stack's performance_metrics and ai_api_usage (flush before reading). */
+  metrics: Metrics;
   /** Every log line the functions and the runner wrote (JSON). */
   logs: Array<Record<string, unknown>>;
   url: string;
@@ -83,6 +86,11 @@ export async function startHarness(stack: SupabaseStack, options: HarnessOptions
   });
   const reports: CapturedReport[] = [];
   const invalidated: string[] = [];
+  const metrics = createMetrics({
+    writers: createInfrastructureWriters(db, { logger }),
+    prices: LOCAL_AI_PRICES,
+    logger,
+  });
 
   // The runner's event API must exist before the client: the client sends to it.
   const server: Server = createServer();
@@ -105,6 +113,7 @@ export async function startHarness(stack: SupabaseStack, options: HarnessOptions
       invalidated.push(userId);
     },
     errorReporter: captureReporter(reports),
+    metrics,
     logger,
     ...(options.functionOptions ? { options: options.functionOptions } : {}),
     ...options.ports?.(ports),
@@ -121,6 +130,7 @@ export async function startHarness(stack: SupabaseStack, options: HarnessOptions
     runner,
     reports,
     invalidated,
+    metrics,
     logs,
     url,
     async close() {
@@ -129,6 +139,7 @@ export async function startHarness(stack: SupabaseStack, options: HarnessOptions
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await client.close();
+      await metrics.close();
       await db.close();
       await logger.close();
     },

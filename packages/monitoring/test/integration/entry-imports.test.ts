@@ -34,4 +34,10 @@ describe('entry points', () => {
     const urls = await loaded(join(dist, 'sentry.js'));
     expect(urls.some((u) => u.includes('@sentry/node'))).toBe(true);
   });
+
+  it('the testing subpath loads no @sentry module either (tests bring their own SDK)', async () => {
+    for (const file of ['testing.js', 'testing.cjs']) {
+      expect((await loaded(join(dist, file))).filter((u) => u.includes('@sentry'))).toEqual([]);
+    }
+  });
 });

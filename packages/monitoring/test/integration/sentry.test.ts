@@ -8,8 +8,8 @@ import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ErrorReporter, runWithContext } from '../../src/index.js';
 import { initSentry } from '../../src/sentry/index.js';
+import { type ReceivedEnvelope, startEnvelopeServer } from '../../src/testing/index.js';
 import { deferred } from '../support/deferred.js';
-import { type ReceivedEnvelope, startEnvelopeServer } from '../support/envelope-server.js';
 
 const SECRET = 'sk_live_SENTRY_SCRUB_0123456789';
 const SERVICE_KEY = new Secret('eyJ-service-role-key-for-scrub-tests');

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ValidationError } from '@mentora/errors';
-import { createJobsClient, events } from '@mentora/jobs';
+import {
+  type AIUsageReport,
+  createJobsClient,
+  createLocalEmbeddings,
+  events,
+  LOCAL_AI_PRICES,
+} from '@mentora/jobs';
 import { createLocalRunner } from '@mentora/jobs/testing';
 import { serve } from 'inngest/node';
 
@@ -42,4 +48,10 @@ assert.equal(runner.runs().length, 1);
 
 await runner.close();
 await new Promise<void>((resolve) => server.close(() => resolve()));
+
+// The local AI ports report deterministic token usage, priced at zero.
+const usage: AIUsageReport[] = [];
+await createLocalEmbeddings().embed(['hello world'], { onUsage: (u) => usage.push(u) });
+assert.deepEqual(usage, [{ provider: 'local', model: 'local-embedding', inputTokens: 3, outputTokens: 0 }]);
+assert.equal(LOCAL_AI_PRICES.local['local-embedding'].input, 0);
 console.log('jobs smoke ok');

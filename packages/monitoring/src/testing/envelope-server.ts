@@ -15,17 +15,27 @@ export interface ReceivedEnvelope {
   items: EnvelopeItem[];
 }
 
-/**
- * A local stand-in for Sentry's ingest endpoint: it accepts what the real SDK posts to
- * `/api/<project>/envelope/`, keeps every envelope (raw text and parsed items) and answers 200.
- */
-export async function startEnvelopeServer(): Promise<{
+/** A running local envelope endpoint. */
+export interface EnvelopeServer {
+  /** A DSN pointing at this server (`http://public@127.0.0.1:<port>/1`): pass it to `initSentry`. */
   dsn: string;
+  /** Every envelope received so far, in arrival order. */
   envelopes: ReceivedEnvelope[];
+  /** The payloads of every `event` item (errors and messages) received so far. */
   events(): Record<string, unknown>[];
+  /** The payloads of every `transaction` item received so far. */
   transactions(): Record<string, unknown>[];
+  /** Stops the server (open connections are dropped). */
   close(): Promise<void>;
-}> {
+}
+
+/**
+ * A local stand-in for Sentry's ingest endpoint, for tests with the real `@sentry/node` SDK: it accepts
+ * what the SDK posts to `/api/<project>/envelope/` over HTTP on 127.0.0.1 (gzip or not), keeps every
+ * envelope (raw text and parsed items) and answers 200. Call `reporter.flush()` before reading: the SDK
+ * sends in the background. Not a Sentry server: no rate limits, no auth, nothing stored on disk.
+ */
+export async function startEnvelopeServer(): Promise<EnvelopeServer> {
   const envelopes: ReceivedEnvelope[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
