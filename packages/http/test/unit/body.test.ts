@@ -42,7 +42,7 @@ describe('readJson', () => {
 
   it('415 for anything that is not declared as JSON', async () => {
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { 'content-type': 'text/plain' },
       { 'content-type': 'application/jsonx' },
       { 'content-type': 'multipart/form-data; boundary=x' },

@@ -180,6 +180,7 @@ describe('trust settings', () => {
     expect(parseTrustProxy('true')).toBe(true);
     expect(parseTrustProxy('2')).toBe(2);
     expect(parseTrustProxy('10.0.0.0/8, fd00::/8')).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    expect(parseTrustProxy(2)).toBe(2);
     expect(parseTrustProxy(['10.0.0.0/8'])).toEqual(['10.0.0.0/8']);
   });
 
