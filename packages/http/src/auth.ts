@@ -39,6 +39,20 @@ export interface TokenVerifier {
   verify(token: string): Promise<AuthUser | null>;
 }
 
+/** jose error codes that mean "this token is not acceptable" (401); anything else is a server-side failure. */
+const TOKEN_FAULTS = new Set([
+  'ERR_JWT_EXPIRED',
+  'ERR_JWT_CLAIM_VALIDATION_FAILED',
+  'ERR_JWT_INVALID',
+  'ERR_JWS_INVALID',
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  'ERR_JOSE_ALG_NOT_ALLOWED',
+  'ERR_JOSE_NOT_SUPPORTED',
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+  'ERR_JWK_INVALID',
+]);
+
 function reveal(value: SecretValue): string {
   return typeof value === 'string' ? value : value.reveal();
 }
@@ -98,12 +112,9 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
         if (error instanceof joseErrors.JWTExpired) {
           throw unauthorized('TOKEN_EXPIRED', 'The access token has expired', error);
         }
-        if (
-          error instanceof joseErrors.JWKSTimeout ||
-          error instanceof joseErrors.JWKSInvalid ||
-          !(error instanceof joseErrors.JOSEError)
-        ) {
-          // The key set could not be fetched or read: our problem, not the caller's.
+        if (!TOKEN_FAULTS.has((error as { code?: unknown } | null)?.code as string)) {
+          // The key set could not be fetched or read (timeout, non-200, bad JSON, network): our problem,
+          // not the caller's.
           throw new ServiceUnavailableError('Token signing keys are unavailable', {
             service: 'auth',
             cause: error,
