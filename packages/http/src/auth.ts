@@ -133,15 +133,19 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
 }
 
 /**
- * The bearer token of `Authorization: Bearer <token>`, `undefined` when there is no such header, or a
- * 401 when the header is there but is not a bearer token (a client that meant to authenticate must not
- * silently become anonymous).
+ * The bearer token of `Authorization: Bearer <token>`, or `undefined` when there is no bearer
+ * credential (no header, or another scheme such as the `Basic` credentials a staging proxy adds). A
+ * `Bearer` header whose token is missing or malformed is a 401: a client that meant to authenticate
+ * must not silently become anonymous.
  */
 export function bearerToken(request: Request): string | undefined {
   const header = request.headers.get('authorization');
   if (header === null) return undefined;
-  const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i.exec(header);
-  if (!match?.[1])
-    throw unauthorized('INVALID_AUTHORIZATION', 'The Authorization header is not a bearer token');
+  const trimmed = header.trim();
+  if (!/^bearer(?:\s|$)/i.test(trimmed)) return undefined;
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(trimmed);
+  if (!match?.[1]) {
+    throw unauthorized('INVALID_AUTHORIZATION', 'The Authorization header does not carry a bearer token');
+  }
   return match[1];
 }
