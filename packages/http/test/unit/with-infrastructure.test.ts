@@ -531,3 +531,14 @@ describe('withInfrastructure: lifecycle', () => {
     expect(lifecycle.inFlight).toBe(0);
   });
 });
+
+describe('createWithInfrastructure: configuration mistakes fail at startup', () => {
+  it('refuses a short JWT secret, an auth block without a key, a bad trustProxy and a missing logger', () => {
+    const { logger } = recordingLogger();
+    expect(() => createWithInfrastructure({ logger, auth: { jwtSecret: 'short' } })).toThrow(/32 characters/);
+    expect(() => createWithInfrastructure({ logger, auth: {} })).toThrow(/JWT secret or a JWKS URL/);
+    expect(() => createWithInfrastructure({ logger, auth: { jwksUrl: 'not a url' } })).toThrow(/JWKS URL/);
+    expect(() => createWithInfrastructure({ logger, trustProxy: ['10.0.0.0/99'] })).toThrow(/prefix length/);
+    expect(() => createWithInfrastructure({} as InfrastructureDeps)).toThrow(/logger/);
+  });
+});
