@@ -25,5 +25,5 @@ export const GET = withInfrastructure(
     );
     return Response.json({ plans });
   },
-  { logging: true, errorTracking: true },
+  { rateLimit: { enabled: true, endpoint: 'api', cost: 1 }, logging: true, errorTracking: true },
 );
