@@ -17,9 +17,10 @@ import {
   createLifecycle,
   createReplayGuard,
   createWithInfrastructure,
+  type ReplayGuard,
   shutdownOnSignals,
 } from '@mentora/http';
-import { createDatabaseFeatureFlags } from '@mentora/http/supabase';
+import { createDatabaseFeatureFlags, type DatabaseFeatureFlags } from '@mentora/http/supabase';
 import { createJobsClient, type JobsClient } from '@mentora/jobs';
 import {
   createHealthCheck,
@@ -43,8 +44,6 @@ import { createRedisConnection, type RedisConnection } from '@mentora/redis';
 import { type ChatModel, createLocalChatModel, LOCAL_CHAT_MODEL, LOCAL_CHAT_PROVIDER } from './ai';
 
 type Lifecycle = ReturnType<typeof createLifecycle>;
-type FeatureFlagsWithInvalidate = ReturnType<typeof createDatabaseFeatureFlags>;
-type ReplayGuard = ReturnType<typeof createReplayGuard>;
 type HealthHandlers = ReturnType<typeof createHealthHandlers>;
 
 export interface Infrastructure {
@@ -57,7 +56,7 @@ export interface Infrastructure {
   redis?: RedisConnection;
   cache: Cache;
   invalidator: CacheInvalidator;
-  flags: FeatureFlagsWithInvalidate;
+  flags: DatabaseFeatureFlags;
   rateLimiter: RateLimiter;
   jobs: JobsClient;
   chat: ChatModel;
@@ -65,6 +64,8 @@ export interface Infrastructure {
   healthHandlers: HealthHandlers;
   replayGuard: ReplayGuard;
   lifecycle: Lifecycle;
+  /** WHOP_WEBHOOK_SECRET: verifies billing webhooks; unset → the webhook route answers 503. */
+  whopWebhookSecret?: string;
   /** HMAC key of the keyset cursors handed to clients (derived, so the JWT secret itself signs nothing else). */
   cursorSecret: string;
   /** Resolves once the shared connections are up, or after `timeoutMs` (the app then starts degraded). */
@@ -113,7 +114,7 @@ function build(env: Record<string, string | undefined>): Infrastructure {
     statsFlushIntervalMs: 15_000,
   });
   const invalidator = new CacheInvalidator(cache);
-  const flags = createDatabaseFeatureFlags({ db, cache });
+  const flags = createDatabaseFeatureFlags({ db: db.admin(), cache, logger });
   const limitStore: RateLimitStore = redis
     ? createRedisRateLimitStore({ connection: redis })
     : createMemoryRateLimitStore();
@@ -180,6 +181,7 @@ function build(env: Record<string, string | undefined>): Infrastructure {
     rateLimiter,
     jobs,
     chat: createLocalChatModel(),
+    ...(env.WHOP_WEBHOOK_SECRET ? { whopWebhookSecret: env.WHOP_WEBHOOK_SECRET } : {}),
     healthCheck,
     healthHandlers,
     replayGuard,

@@ -1,5 +1,5 @@
 import { createQueryBuilder } from '@mentora/db';
-import { ConflictError, ServiceUnavailableError, ValidationError } from '@mentora/errors';
+import { ServiceUnavailableError, ValidationError } from '@mentora/errors';
 import { verifyWebhook } from '@mentora/http';
 import { getInfrastructure, withInfrastructure } from '../../../../src/infrastructure';
 import { whopMembershipEvent } from '../../../../src/schemas';
@@ -19,12 +19,10 @@ function planFor(action: string, plan: 'basic' | 'pro' | 'enterprise' | undefine
 export const POST = withInfrastructure(
   async (request, ctx) => {
     const infra = getInfrastructure();
-    const secret = infra.config.app.whopWebhookSecret;
+    const secret = infra.whopWebhookSecret;
     if (!secret) throw new ServiceUnavailableError('Webhooks are not configured');
     const delivery = await verifyWebhook(request, { secret, toleranceSeconds: 300 });
-    if (!(await infra.replayGuard.check(delivery.id))) {
-      throw new ConflictError('This webhook delivery was already processed');
-    }
+    await infra.replayGuard.check(delivery.id); // 409 for a delivery id seen within the window
     const parsed = whopMembershipEvent.safeParse(delivery.payload);
     if (!parsed.success) throw ValidationError.fromIssues(parsed.error.issues, 'Unsupported webhook payload');
     const { action, data } = parsed.data;
