@@ -1,7 +1,12 @@
 // The web app's composition root: the one place that reads process.env (through loadConfig) and builds
 // every client, once per process. It only composes packages; route handlers reach it through
 // `withInfrastructure` (below) or `getInfrastructure()`.
-import { type Cache, type CacheStore, createCache, createMemoryStore as createMemoryCacheStore } from '@mentora/cache';
+import {
+  type Cache,
+  type CacheStore,
+  createCache,
+  createMemoryStore as createMemoryCacheStore,
+} from '@mentora/cache';
 import { CacheInvalidator } from '@mentora/cache/mentora';
 import { createRedisStore as createRedisCacheStore } from '@mentora/cache/redis';
 import { type Config, loadConfig } from '@mentora/config';
@@ -20,6 +25,7 @@ import {
   type ReplayGuard,
   shutdownOnSignals,
 } from '@mentora/http';
+import { createRedisReplayStore } from '@mentora/http/redis';
 import { createDatabaseFeatureFlags, type DatabaseFeatureFlags } from '@mentora/http/supabase';
 import { createJobsClient, type JobsClient } from '@mentora/jobs';
 import {
@@ -104,7 +110,9 @@ function build(env: Record<string, string | undefined>): Infrastructure {
       ? createRedisConnection({ url: config.cache.redisUrl, keyPrefix: config.cache.keyPrefix, logger })
       : undefined;
   if (!redis) logger.info('cache and rate limits in process memory: not shared across processes');
-  const cacheStore: CacheStore = redis ? createRedisCacheStore({ connection: redis }) : createMemoryCacheStore();
+  const cacheStore: CacheStore = redis
+    ? createRedisCacheStore({ connection: redis })
+    : createMemoryCacheStore();
   const cache = createCache({
     store: cacheStore,
     namespace: 'web',
@@ -141,7 +149,12 @@ function build(env: Record<string, string | undefined>): Infrastructure {
   });
   const lifecycle = createLifecycle({ logger });
   const healthHandlers = createHealthHandlers({ check: healthCheck, lifecycle, cacheMs: 1_000 });
-  const replayGuard = createReplayGuard({ windowMs: 10 * 60_000 });
+  // Delivery ids are remembered where every process sees them (Redis) when there is one; the window
+  // outlasts the signature's 5-minute timestamp tolerance.
+  const replayGuard = createReplayGuard({
+    windowMs: 10 * 60_000,
+    ...(redis ? { store: createRedisReplayStore({ connection: redis }) } : {}),
+  });
 
   // Shutdown, once requests have drained. Hooks run in reverse order of registration: the cache and the
   // limiter first (they hand their last statistics and violations to the sinks), then the buffers that
@@ -152,10 +165,10 @@ function build(env: Record<string, string | undefined>): Infrastructure {
     () => Promise.allSettled([jobs.close(), db.close(), limitStore.close(), cacheStore.close()]),
     { name: 'clients' },
   );
-  lifecycle.onShutdown(
-    () => Promise.allSettled([sinks.close(), metrics.close(), reporter.close(2_000)]),
-    { name: 'buffers', timeoutMs: 10_000 },
-  );
+  lifecycle.onShutdown(() => Promise.allSettled([sinks.close(), metrics.close(), reporter.close(2_000)]), {
+    name: 'buffers',
+    timeoutMs: 10_000,
+  });
   lifecycle.onShutdown(() => Promise.allSettled([rateLimiter.close(), cache.close()]), {
     name: 'cache and rate limits',
   });

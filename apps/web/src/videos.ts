@@ -1,7 +1,8 @@
 // Data access of the video routes, through @mentora/db's query builder (typed errors: a PostgREST outage
 // is a 503, a refused row a 400/409) and the caller's own client, so RLS decides what they see.
-import { ForbiddenError } from '@mentora/errors';
+
 import { createQueryBuilder, type MentoraSupabaseClient } from '@mentora/db';
+import { ForbiddenError } from '@mentora/errors';
 
 export const VIDEO_COLUMNS = [
   'id',

@@ -56,7 +56,8 @@ export default async function StatusPage() {
             <span>
               <b>{name}</b>
               <span className="muted">
-                {check.status === 'ok' ? 'up' : `down (${check.code ?? 'error'})`} · {Math.round(check.latency)} ms
+                {check.status === 'ok' ? 'up' : `down (${check.code ?? 'error'})`} ·{' '}
+                {Math.round(check.latency)} ms
               </span>
             </span>
           </div>
@@ -109,7 +110,9 @@ export default async function StatusPage() {
           />
           {data.hitRate ? (
             <p className="summary">
-              {data.hitRate.overall === null ? 'no lookups yet' : `${data.hitRate.overall.toFixed(1)}% overall`}
+              {data.hitRate.overall === null
+                ? 'no lookups yet'
+                : `${data.hitRate.overall.toFixed(1)}% overall`}
             </p>
           ) : (
             <p className="unavailable">cache statistics unavailable</p>

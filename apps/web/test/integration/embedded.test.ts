@@ -64,7 +64,12 @@ describe('embedded stack: status page', () => {
 
 describe('embedded stack: client bundle', () => {
   it('holds neither the service-role key nor the JWT secret', async () => {
-    const secrets = [stack.serviceRoleKey, stack.jwtSecret, DEV_DEFAULTS.serviceRoleKey, DEV_DEFAULTS.jwtSecret];
+    const secrets = [
+      stack.serviceRoleKey,
+      stack.jwtSecret,
+      DEV_DEFAULTS.serviceRoleKey,
+      DEV_DEFAULTS.jwtSecret,
+    ];
     const dir = join(appDir, '.next', 'static');
     const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
     expect(files.length).toBeGreaterThan(0);
@@ -84,7 +89,10 @@ describe('embedded stack: faults', () => {
       const health = await fetch(`${baseUrl}/api/health`);
       expect(health.status).toBe(503);
       const text = await health.text();
-      expect(JSON.parse(text)).toMatchObject({ status: 'unhealthy', checks: { database: { status: 'error' } } });
+      expect(JSON.parse(text)).toMatchObject({
+        status: 'unhealthy',
+        checks: { database: { status: 'error' } },
+      });
       expect(text).not.toMatch(/ECONN|PGRST|fetch failed/);
       // The creator's plan is cached; the listing itself needs the database.
       await expectProblem(await fetch(`${baseUrl}/api/videos`, { headers: bearer(creator.token) }), 503);
@@ -117,7 +125,9 @@ describe('embedded stack: faults', () => {
     const creator = await createCreator(stack);
     const ids = Array.from({ length: 24 }, (_, i) => `sigterm-${i}-${randomUUID()}`);
     const answers = ids.map((id) =>
-      fetch(`${baseUrl}/api/videos?limit=5`, { headers: { ...bearer(creator.token), 'x-request-id': id } }).then(
+      fetch(`${baseUrl}/api/videos?limit=5`, {
+        headers: { ...bearer(creator.token), 'x-request-id': id },
+      }).then(
         async (res) => ({ id, status: res.status, body: await res.text() }),
         () => ({ id, status: 0, body: '' }), // connection refused once the server has exited
       ),
@@ -133,7 +143,10 @@ describe('embedded stack: faults', () => {
     expect(completed.length).toBeGreaterThan(0);
     // Their access-log rows were buffered in memory; the shutdown flushed them all.
     const admin = createClient(stack.url, stack.serviceRoleKey, { auth: { persistSession: false } });
-    const { data, error } = await admin.from('api_request_logs').select('request_id').in('request_id', completed);
+    const { data, error } = await admin
+      .from('api_request_logs')
+      .select('request_id')
+      .in('request_id', completed);
     expect(error).toBeNull();
     expect(new Set((data ?? []).map((r) => r.request_id))).toEqual(new Set(completed));
     // So were the cache statistics of this run.

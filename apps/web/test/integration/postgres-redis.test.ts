@@ -1,8 +1,9 @@
 // The built app on real Postgres 15 + PostgREST, with its cache and rate limits on a real Redis (one
 // shared connection): the API contract, the status page, and Redis failing under load.
+
+import { join } from 'node:path';
 import { type LocalSupabase, startLocalSupabase } from '@mentora/db/testing';
 import { type ManagedProcess, type RedisService, startRedis } from '@mentora/services';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeApi } from '../support/api-suite.ts';
 import { artifactsDir, launchChromium } from '../support/browser.ts';
@@ -36,7 +37,10 @@ afterAll(async () => {
   await Promise.all([stack?.stop(), redis?.stop(), events?.close()]);
 });
 
-async function health(): Promise<{ code: number; body: { status: string; checks: Record<string, { status: string }> } }> {
+async function health(): Promise<{
+  code: number;
+  body: { status: string; checks: Record<string, { status: string }> };
+}> {
   const res = await fetch(`${baseUrl}/api/health`);
   return { code: res.status, body: await res.json() };
 }

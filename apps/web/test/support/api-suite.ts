@@ -34,7 +34,9 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
       // A well-formed incoming id is kept; a malformed one is replaced.
       const kept = await fetch(url('/api/plans'), { headers: { 'x-request-id': 'req-test-0123456789' } });
       expect(kept.headers.get('x-request-id')).toBe('req-test-0123456789');
-      const replaced = await fetch(url('/api/plans'), { headers: { 'x-request-id': 'bad id\u00e9<script>' } });
+      const replaced = await fetch(url('/api/plans'), {
+        headers: { 'x-request-id': 'bad id\u00e9<script>' },
+      });
       expect(replaced.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9._-]{8,128}$/);
     });
 
@@ -95,7 +97,11 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
         const res = await fetch(
           url('/api/videos'),
           jsonRequest(
-            { title: `Lesson ${i}`, videoUrl: `https://videos.example.com/${i}.mp4`, durationSeconds: 60 + i },
+            {
+              title: `Lesson ${i}`,
+              videoUrl: `https://videos.example.com/${i}.mp4`,
+              durationSeconds: 60 + i,
+            },
             creator,
           ),
         );
@@ -128,7 +134,10 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
       const creator = await createCreator(get().stack, 'basic');
       const upload = await fetch(
         url('/api/videos'),
-        jsonRequest({ title: 'Quiz me', videoUrl: 'https://videos.example.com/q.mp4', durationSeconds: 30 }, creator),
+        jsonRequest(
+          { title: 'Quiz me', videoUrl: 'https://videos.example.com/q.mp4', durationSeconds: 30 },
+          creator,
+        ),
       );
       const videoId = (await upload.json()).video.id as string;
       const gated = await expectProblem(
@@ -144,9 +153,7 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
       const hook = await fetch(url('/api/webhooks/whop'), delivery.init);
       expect(hook.status).toBe(200);
       expect(await hook.json()).toMatchObject({ applied: true, plan: 'pro' });
-      await get().events.waitFor(
-        (e) => e.name === 'membership/updated' && e.data.userId === creator.userId,
-      );
+      await get().events.waitFor((e) => e.name === 'membership/updated' && e.data.userId === creator.userId);
 
       const allowed = await fetch(url('/api/quizzes'), jsonRequest({ videoId, questionCount: 3 }, creator));
       expect(allowed.status).toBe(202);
@@ -163,7 +170,10 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
     describe('bad input is a 4xx problem+json, never a 500', () => {
       it('malformed JSON → 400', async () => {
         const user = await createVisitor(get().stack);
-        await expectProblem(await fetch(url('/api/chat'), jsonRequest('{"message": "unterminated', user)), 400);
+        await expectProblem(
+          await fetch(url('/api/chat'), jsonRequest('{"message": "unterminated', user)),
+          400,
+        );
       });
 
       it('oversized body → 413', async () => {
@@ -187,7 +197,10 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
       it('missing and invalid fields → 400 naming each field', async () => {
         const creator = await createCreator(get().stack);
         const problem = await expectProblem(
-          await fetch(url('/api/videos'), jsonRequest({ videoUrl: 'not a url', durationSeconds: -1 }, creator)),
+          await fetch(
+            url('/api/videos'),
+            jsonRequest({ videoUrl: 'not a url', durationSeconds: -1 }, creator),
+          ),
           400,
         );
         const pointers = (problem.errors ?? []).map((e) => e.pointer).sort();
@@ -228,10 +241,14 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
           remaining.push(Number(res.headers.get('x-ratelimit-remaining')));
         }
         // One bucket (the socket's address): each request took one more unit from it.
-        for (let i = 1; i < remaining.length; i++) expect(remaining[i]).toBeLessThan(remaining[i - 1] as number);
+        for (let i = 1; i < remaining.length; i++)
+          expect(remaining[i]).toBeLessThan(remaining[i - 1] as number);
         // A spoofed user id header is not a user: signed-in routes still refuse.
         await expectProblem(
-          await fetch(url('/api/chat'), jsonRequest({ message: 'hi' }, { headers: { 'x-user-id': randomUUID() } })),
+          await fetch(
+            url('/api/chat'),
+            jsonRequest({ message: 'hi' }, { headers: { 'x-user-id': randomUUID() } }),
+          ),
           401,
         );
       });
@@ -241,10 +258,15 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
         for (let i = 0; i < 2; i++) {
           await fetch(
             url('/api/videos'),
-            jsonRequest({ title: `v${i}`, videoUrl: 'https://videos.example.com/c.mp4', durationSeconds: 1 }, creator),
+            jsonRequest(
+              { title: `v${i}`, videoUrl: 'https://videos.example.com/c.mp4', durationSeconds: 1 },
+              creator,
+            ),
           );
         }
-        const page = await (await fetch(url('/api/videos?limit=1'), { headers: bearer(creator.token) })).json();
+        const page = await (
+          await fetch(url('/api/videos?limit=1'), { headers: bearer(creator.token) })
+        ).json();
         const cursor = page.nextCursor as string;
         expect(cursor).toBeTruthy();
         const [payload, tag] = cursor.split('.') as [string, string];
@@ -265,20 +287,28 @@ export function describeApi(name: string, get: () => ApiSuiteContext): void {
             400,
           );
         }
-        await expectProblem(await fetch(url('/api/videos?limit=abc'), { headers: bearer(creator.token) }), 400);
+        await expectProblem(
+          await fetch(url('/api/videos?limit=abc'), { headers: bearer(creator.token) }),
+          400,
+        );
       });
 
       it('unsigned → 400, bad or stale signatures → 401, a replayed delivery → 409', async () => {
         const body = { action: 'membership.went_valid', data: { id: 'mem_unknown', plan: 'pro' } };
         const good = signWhopDelivery(body);
-        const badSignature = signWhopDelivery(body, { secret: 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC0zMi1ieXRlcw==' });
+        const badSignature = signWhopDelivery(body, {
+          secret: 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC0zMi1ieXRlcw==',
+        });
         await expectProblem(await fetch(url('/api/webhooks/whop'), badSignature.init), 401);
         const stale = signWhopDelivery(body, { timestamp: now() - 3600 });
         await expectProblem(await fetch(url('/api/webhooks/whop'), stale.init), 401);
         // No signature headers at all: a malformed delivery.
         await expectProblem(await fetch(url('/api/webhooks/whop'), jsonRequest(body)), 400);
         // A body changed after signing.
-        const altered = { ...good.init, body: JSON.stringify({ ...body, data: { ...body.data, plan: 'enterprise' } }) };
+        const altered = {
+          ...good.init,
+          body: JSON.stringify({ ...body, data: { ...body.data, plan: 'enterprise' } }),
+        };
         await expectProblem(await fetch(url('/api/webhooks/whop'), altered), 401);
         expect((await fetch(url('/api/webhooks/whop'), good.init)).status).toBe(200);
         await expectProblem(await fetch(url('/api/webhooks/whop'), good.init), 409);

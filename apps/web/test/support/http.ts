@@ -20,7 +20,10 @@ export async function expectProblem(res: Response, status: number): Promise<Prob
   return body;
 }
 
-export function jsonRequest(body: unknown, init: { token?: string; headers?: Record<string, string> } = {}): RequestInit {
+export function jsonRequest(
+  body: unknown,
+  init: { token?: string; headers?: Record<string, string> } = {},
+): RequestInit {
   return {
     method: 'POST',
     headers: {

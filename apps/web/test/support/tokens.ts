@@ -3,7 +3,11 @@ import { createHmac } from 'node:crypto';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-export function signHs256(secret: string, claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+export function signHs256(
+  secret: string,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): string {
   const head = b64({ alg: 'HS256', typ: 'JWT', ...header });
   const body = b64(claims);
   const sig = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');

@@ -10,6 +10,10 @@ export function signWhopDelivery(
 ): { id: string; init: RequestInit } {
   const id = options.id ?? `msg_${randomUUID()}`;
   const body = JSON.stringify(payload);
-  const headers = signWebhook(options.secret ?? WHOP_SECRET, { id, timestamp: options.timestamp ?? now(), body });
+  const headers = signWebhook(options.secret ?? WHOP_SECRET, {
+    id,
+    timestamp: options.timestamp ?? now(),
+    body,
+  });
   return { id, init: { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body } };
 }

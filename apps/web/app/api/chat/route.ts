@@ -60,5 +60,10 @@ export const POST = withInfrastructure(
       usage: { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens },
     };
   },
-  { rateLimit: { enabled: true, endpoint: 'chat', cost: 1 }, logging: true, errorTracking: true, auth: 'required' },
+  {
+    rateLimit: { enabled: true, endpoint: 'chat', cost: 1 },
+    logging: true,
+    errorTracking: true,
+    auth: 'required',
+  },
 );

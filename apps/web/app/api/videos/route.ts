@@ -27,7 +27,12 @@ export const GET = withInfrastructure(
     });
     return { videos: page.data, nextCursor: page.nextCursor, hasMore: page.hasMore };
   },
-  { rateLimit: { enabled: true, endpoint: 'api', cost: 1 }, logging: true, errorTracking: true, auth: 'required' },
+  {
+    rateLimit: { enabled: true, endpoint: 'api', cost: 1 },
+    logging: true,
+    errorTracking: true,
+    auth: 'required',
+  },
 );
 
 // A creator registers an uploaded video; processing (transcription, chunks, embeddings) runs in the
@@ -63,7 +68,10 @@ export const POST = withInfrastructure(
       },
     });
     return Response.json(
-      { video: { id: video.id, title: video.title, processingStatus: video.processing_status }, eventIds: sent.ids },
+      {
+        video: { id: video.id, title: video.title, processingStatus: video.processing_status },
+        eventIds: sent.ids,
+      },
       { status: 202 },
     );
   },
