@@ -1,0 +1,172 @@
+// withInfrastructure through `next start` on loopback: requests per second of the same route bare and
+// wrapped (the ratio is the figure), and the wrapper's added latency per request at p50 / p99.
+//   pnpm turbo run build --filter=./packages/* && pnpm --filter @mentora/bench bench:http
+// Builds bench/http/app once (`next build`; BENCH_SKIP_BUILD=1 reuses an existing build), serves it with
+// `next start`, and writes bench/reports/http.md. The load generator shares the machine with the server,
+// as it does for both variants; the variants take turns, in alternating order, and every figure is a
+// median over rounds, compared as ratios within one run.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Agent, get } from 'node:http';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getFreePort, startProcess } from '@mentora/services';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 1_000);
+
+const appDir = fileURLToPath(new URL('./app', import.meta.url));
+const nextBin = join(appDir, '..', '..', 'node_modules', 'next', 'dist', 'bin', 'next');
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const percentile = (sorted: number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+
+const env = {
+  PATH: process.env.PATH,
+  NEXT_TELEMETRY_DISABLED: '1',
+  // Production logging: one JSON access-log line per request at info (to the process log file).
+  MENTORA_ENV: 'test',
+  LOG_LEVEL: 'info',
+};
+
+if (!(process.env.BENCH_SKIP_BUILD === '1' && existsSync(join(appDir, '.next', 'BUILD_ID')))) {
+  console.info('[bench:http] next build…');
+  const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: appDir, env, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`next build failed (${build.status})`);
+}
+
+const port = await getFreePort();
+const server = await startProcess({
+  name: 'bench-next-start',
+  command: process.execPath,
+  args: [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'],
+  cwd: appDir,
+  env,
+  ready: async () => (await fetch(`http://127.0.0.1:${port}/bare`).catch(() => undefined))?.ok === true,
+});
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+let failures = 0;
+
+function request(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path, agent }, (res) => {
+      if (res.statusCode !== 200) failures++;
+      res.resume();
+      res.on('end', resolve);
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** CONCURRENCY keep-alive loops for SECONDS: completed requests per second. */
+async function throughput(path: string): Promise<number> {
+  const deadline = performance.now() + SECONDS * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        await request(path);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** One request at a time: each request's round-trip time (ms). */
+async function latencies(path: string, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await request(path);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+try {
+  // Warm-up: JIT, Next's route compilation caches, the wrapper's lazily built dependencies.
+  for (const path of ['/bare', '/wrapped']) {
+    await latencies(path, 500);
+    await throughput(path);
+  }
+
+  const rps: Record<'bare' | 'wrapped', number[]> = { bare: [], wrapped: [] };
+  const ratios: number[] = [];
+  const lat: Record<'bare' | 'wrapped', number[]> = { bare: [], wrapped: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? (['bare', 'wrapped'] as const) : (['wrapped', 'bare'] as const);
+    const r: Partial<Record<'bare' | 'wrapped', number>> = {};
+    for (const v of order) {
+      r[v] = await throughput(`/${v}`);
+      rps[v].push(r[v] as number);
+    }
+    ratios.push((r.wrapped as number) / (r.bare as number));
+    for (const v of order) lat[v].push(...(await latencies(`/${v}`, LATENCY_REQUESTS)));
+    console.info(
+      `[bench:http] round ${round + 1}/${ROUNDS}: bare ${r.bare?.toFixed(0)} req/s, wrapped ${r.wrapped?.toFixed(0)} req/s`,
+    );
+  }
+  if (failures > 0) throw new Error(`${failures} responses were not 200`);
+
+  const sorted = { bare: [...lat.bare].sort((a, b) => a - b), wrapped: [...lat.wrapped].sort((a, b) => a - b) };
+  const p = (v: 'bare' | 'wrapped', q: number) => percentile(sorted[v], q);
+  const ratio = median(ratios);
+  const fmt = (x: number, d = 0) => x.toFixed(d);
+  const report = `# @mentora/http benchmark: withInfrastructure through \`next start\`
+
+Command (from the repository root):
+
+\`\`\`sh
+pnpm turbo run build --filter=./packages/* && pnpm --filter @mentora/bench bench:http
+\`\`\`
+
+Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')} at the end of the run; Node ${process.version}; Next.js production server (\`next start\`) on
+127.0.0.1; the load generator (node:http, keep-alive) on the same machine. ${ROUNDS} rounds; the two routes
+take turns in alternating order; medians over rounds.
+
+The two routes of \`bench/http/app\` answer the same \`Response.json({ ok: true })\`; \`/wrapped\` goes through
+\`withInfrastructure\` composed as in apps/web: request id, client identity (no trusted proxy), plan from
+FeatureFlags, a real rate-limit check (memory store, a limit never reached) with its response headers,
+one JSON access-log line at info, an api_request_logs row buffered by the metrics batch writer (its
+database write is replaced by a no-op: it happens off the request path), problem+json mapping. Requests
+carry no token (a token adds one HS256 verification).
+
+## Throughput (${CONCURRENCY} concurrent keep-alive connections, ${SECONDS} s per route per round)
+
+| route | req/s (median) |
+| --- | ---: |
+| bare | ${fmt(median(rps.bare))} |
+| withInfrastructure | ${fmt(median(rps.wrapped))} |
+| **ratio wrapped / bare** | **${fmt(ratio * 100, 1)} %** (target ≥ 85 %) |
+
+Per-round ratios: ${ratios.map((x) => `${fmt(x * 100, 1)} %`).join(', ')}.
+
+## Latency per request (one request at a time, ${LATENCY_REQUESTS} per route per round, ${sorted.bare.length} in all)
+
+| route | p50 (ms) | p99 (ms) |
+| --- | ---: | ---: |
+| bare | ${fmt(p('bare', 0.5), 3)} | ${fmt(p('bare', 0.99), 3)} |
+| withInfrastructure | ${fmt(p('wrapped', 0.5), 3)} | ${fmt(p('wrapped', 0.99), 3)} |
+| **added by the wrapper** | **${fmt(p('wrapped', 0.5) - p('bare', 0.5), 3)}** | **${fmt(p('wrapped', 0.99) - p('bare', 0.99), 3)}** |
+`;
+  const out = fileURLToPath(new URL('../reports/http.md', import.meta.url));
+  await writeFile(out, report);
+  console.info(report);
+} finally {
+  agent.destroy();
+  await server.stop();
+}
