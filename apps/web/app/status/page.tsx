@@ -45,7 +45,8 @@ export default async function StatusPage() {
           {health.status}
         </span>
         <span className="muted">
-          checked {health.timestamp.slice(11, 19)} UTC · last {WINDOW_MS / 60_000} minutes, per minute
+          checked {health.timestamp.slice(11, 19)} UTC · up to the last {WINDOW_MS / 60_000} minutes, per
+          minute
         </span>
       </header>
 
@@ -88,12 +89,15 @@ export default async function StatusPage() {
             id="violations"
             title="Rate-limit violations"
             unit=""
+            integer
             from={from}
             to={to}
             series={[{ name: 'rejected requests', color: '#c0392b', points: data.violations?.points ?? [] }]}
           />
           {data.violations ? (
-            <p className="summary">{data.violations.total} rejected requests</p>
+            <p className="summary">
+              {data.violations.total} rejected request{data.violations.total === 1 ? '' : 's'}
+            </p>
           ) : (
             <p className="unavailable">violations unavailable</p>
           )}

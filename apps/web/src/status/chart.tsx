@@ -9,9 +9,10 @@ export interface Series {
 
 const W = 640;
 const H = 200;
-const PAD = { left: 48, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 64, right: 24, top: 12, bottom: 28 };
 
-function niceMax(value: number): number {
+function niceMax(value: number, integer: boolean): number {
+  if (integer && value <= 4) return 4;
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
   for (const step of [1, 2, 2.5, 5, 10]) if (value <= step * magnitude) return step * magnitude;
@@ -32,10 +33,14 @@ export function LineChart(props: {
   to: number;
   /** Fixed y maximum (e.g. 100 for percentages); default: from the data. */
   yMax?: number;
+  /** Counts: whole-number ticks. */
+  integer?: boolean;
 }) {
   const { id, title, unit, series, from, to } = props;
   const count = series.reduce((n, s) => n + s.points.length, 0);
-  const yMax = props.yMax ?? niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.v))));
+  const yMax =
+    props.yMax ??
+    niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.v))), props.integer === true);
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const x = (t: number) => PAD.left + ((t - from) / Math.max(1, to - from)) * innerW;
@@ -59,13 +64,19 @@ export function LineChart(props: {
           <g key={`y${v}`}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid" />
             <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
-              {Number.isInteger(v) ? v : v.toFixed(1)}
+              {props.integer || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)}
               {unit}
             </text>
           </g>
         ))}
-        {xTicks.map((t) => (
-          <text key={`x${t}`} x={x(t)} y={H - 8} textAnchor="middle" className="axis">
+        {xTicks.map((t, i) => (
+          <text
+            key={`x${t}`}
+            x={x(t)}
+            y={H - 8}
+            textAnchor={i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle'}
+            className="axis"
+          >
             {clock(t)}
           </text>
         ))}

@@ -6,6 +6,7 @@ import type { Infrastructure } from '../infrastructure';
 import { hitRateSeries, latencySeries, type Point, violationSeries } from './series';
 
 export const WINDOW_MS = 30 * 60_000;
+const MIN_SPAN_MS = 5 * 60_000;
 
 export interface StatusData {
   health: HealthReport;
@@ -64,5 +65,12 @@ export async function loadStatus(infra: Infrastructure): Promise<StatusData> {
       return hitRateSeries(page.data);
     }),
   ]);
-  return { health, from, to, latency, violations, hitRate };
+  // The x axis starts a minute before the oldest point shown (at most WINDOW_MS back, at least
+  // MIN_SPAN_MS), so a young deployment's few minutes of data fill the chart instead of its right edge.
+  const times = [...(latency?.p50 ?? []), ...(violations?.points ?? []), ...(hitRate?.points ?? [])].map(
+    (p) => p.t,
+  );
+  const oldest = times.length > 0 ? Math.min(...times) - 60_000 : from;
+  const start = Math.max(from, Math.min(oldest, to - MIN_SPAN_MS));
+  return { health, from: start, to, latency, violations, hitRate };
 }
