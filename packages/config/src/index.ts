@@ -57,6 +57,7 @@ export {
   PROFILES,
   type Profile,
   publicLeakReason,
+  type TrustProxySetting,
 } from './schema.js';
 export {
   isSecret,

@@ -7,6 +7,7 @@ import {
   type LogLevel,
   PROFILES,
   type Profile,
+  type TrustProxySetting,
 } from './schema.js';
 import { REDACTED, Secret } from './secret.js';
 
@@ -61,7 +62,13 @@ export interface AppConfig {
   readonly url: string;
   /** The profile the config was loaded with. */
   readonly env: Profile;
-  readonly trustProxy: boolean;
+  /**
+   * TRUST_PROXY: `false` (trust no proxy), `true` (one), a hop count, or proxy addresses / CIDR ranges —
+   * what `clientIp` of `@mentora/http` takes as `trustProxy`.
+   */
+  readonly trustProxy: TrustProxySetting;
+  /** WHOP_WEBHOOK_SECRET */
+  readonly whopWebhookSecret?: Secret;
 }
 
 export interface RateLimitConfig {
@@ -207,6 +214,7 @@ export function safeLoadConfig(env: Env, options: LoadConfigOptions = {}): SafeL
       url: e.NEXT_PUBLIC_APP_URL as string,
       env: profile,
       trustProxy: e.TRUST_PROXY ?? false,
+      whopWebhookSecret: secret(e.WHOP_WEBHOOK_SECRET, 'WHOP_WEBHOOK_SECRET'),
     },
     ratelimit: {
       enabled: e.RATE_LIMIT_ENABLED ?? true,

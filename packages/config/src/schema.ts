@@ -81,11 +81,20 @@ export const ENV_VARS = {
   TRUST_PROXY: {
     group: 'app',
     description:
-      'Trust X-Forwarded-For from the reverse proxy in front of the app when identifying clients (rate limits). Only enable behind a proxy that overwrites it.',
+      'Which reverse proxies to believe about the client address (rate limits): false (none; X-Forwarded-For is ignored), true (one proxy), a hop count, or a comma-separated list of proxy addresses / CIDR ranges. Only enable behind proxies that append to or overwrite X-Forwarded-For.',
     secret: false,
     public: false,
     requiredIn: [],
     defaults: { development: 'false', test: 'false', production: 'false' },
+  },
+  WHOP_WEBHOOK_SECRET: {
+    group: 'app',
+    description:
+      'Signing secret of Whop webhooks (Standard Webhooks: HMAC-SHA256 of the raw body). Without it, webhooks are refused.',
+    secret: true,
+    public: false,
+    requiredIn: [],
+    defaults: {},
   },
   NEXT_PUBLIC_SUPABASE_URL: {
     group: 'database',
@@ -302,6 +311,33 @@ const bool = () =>
     .toLowerCase()
     .refine((v) => TRUE.has(v) || FALSE.has(v), 'must be true or false (or 1/0, yes/no, on/off)')
     .transform((v) => TRUE.has(v));
+/** A proxy address or CIDR range, IPv4 or IPv6. */
+const proxyRange = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+/** `TRUST_PROXY`: a boolean word, a hop count (2–64; 1/0 are true/false), or a list of addresses / CIDR ranges. */
+export type TrustProxySetting = boolean | number | readonly string[];
+const trustProxy = () =>
+  z
+    .string()
+    .trim()
+    .transform((raw, ctx): TrustProxySetting => {
+      const v = raw.toLowerCase();
+      if (TRUE.has(v)) return true;
+      if (FALSE.has(v)) return false;
+      if (/^\d+$/.test(v) && Number(v) <= 64) return Number(v);
+      const entries = v
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '');
+      if (entries.length > 0 && entries.every((e) => proxyRange.safeParse(e).success)) {
+        return Object.freeze(entries);
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be true or false (or 1/0, yes/no, on/off), a hop count up to 64, or a comma-separated list of IP addresses / CIDR ranges',
+      });
+      return z.NEVER;
+    });
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: () => `must be one of: ${values.join(', ')}` });
 
@@ -312,7 +348,8 @@ const FIELDS = {
     'must be 1–64 letters, digits, dots, dashes or underscores',
   ),
   NEXT_PUBLIC_APP_URL: httpUrl(),
-  TRUST_PROXY: bool(),
+  TRUST_PROXY: trustProxy(),
+  WHOP_WEBHOOK_SECRET: nonEmpty().refine((v) => !/\s/.test(v), 'must not contain whitespace'),
   NEXT_PUBLIC_SUPABASE_URL: httpUrl(),
   NEXT_PUBLIC_SUPABASE_ANON_KEY: nonEmpty()
     .refine((v) => !/\s/.test(v), 'must not contain whitespace')

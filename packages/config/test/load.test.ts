@@ -231,7 +231,8 @@ describe('invalid values', () => {
     expect(p).toEqual({
       APP_NAME: 'must be 1–64 letters, digits, dots, dashes or underscores',
       NEXT_PUBLIC_APP_URL: 'must be a valid http(s) URL',
-      TRUST_PROXY: 'must be true or false (or 1/0, yes/no, on/off)',
+      TRUST_PROXY:
+        'must be true or false (or 1/0, yes/no, on/off), a hop count up to 64, or a comma-separated list of IP addresses / CIDR ranges',
       DATABASE_URL: 'must be a valid postgres:// URL',
       CACHE_DRIVER: 'must be one of: memory, redis',
       REDIS_URL: 'must be a valid redis:// or rediss:// URL',
@@ -271,6 +272,25 @@ describe('invalid values', () => {
     ] as const) {
       expect(loadConfig({ TRUST_PROXY: v }).app.trustProxy).toBe(b);
     }
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxy addresses / CIDR ranges', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).app.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8' }).app.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+    ]);
+    for (const bad of ['65', '10.0.0.0/33', '10.0.0.0/8, not-an-ip', '::1/129']) {
+      expect(problems({ TRUST_PROXY: bad }, 'development').TRUST_PROXY).toMatch(/hop count/);
+    }
+  });
+
+  it('keeps WHOP_WEBHOOK_SECRET as a Secret', () => {
+    const c = loadConfig({ WHOP_WEBHOOK_SECRET: 'whop-signing-secret-value' });
+    expect(c.app.whopWebhookSecret?.reveal()).toBe('whop-signing-secret-value');
+    expect(JSON.stringify(c)).not.toContain('whop-signing-secret-value');
+    expect(loadConfig({}).app.whopWebhookSecret).toBeUndefined();
   });
 
   it('checks key roles: the anon key must be anon, the service key service_role', () => {

@@ -245,7 +245,7 @@ export function clientIp(request: Request, options: ClientIpOptions = {}): strin
  * Parses a `TRUST_PROXY`-style value: `true`/`false`, a hop count, or a comma-separated list of
  * addresses and CIDR ranges. Throws InvalidArgumentError for anything else.
  */
-export function parseTrustProxy(value: string | boolean | number | undefined | null): TrustProxy {
+export function parseTrustProxy(value: string | TrustProxy | undefined | null): TrustProxy {
   if (value === undefined || value === null) return false;
   if (typeof value !== 'string') {
     compileTrust(value);
