@@ -70,8 +70,6 @@ export interface Infrastructure {
   healthHandlers: HealthHandlers;
   replayGuard: ReplayGuard;
   lifecycle: Lifecycle;
-  /** WHOP_WEBHOOK_SECRET: verifies billing webhooks; unset → the webhook route answers 503. */
-  whopWebhookSecret?: string;
   /** HMAC key of the keyset cursors handed to clients (derived, so the JWT secret itself signs nothing else). */
   cursorSecret: string;
   /** Resolves once the shared connections are up, or after `timeoutMs` (the app then starts degraded). */
@@ -194,7 +192,6 @@ function build(env: Record<string, string | undefined>): Infrastructure {
     rateLimiter,
     jobs,
     chat: createLocalChatModel(),
-    ...(env.WHOP_WEBHOOK_SECRET ? { whopWebhookSecret: env.WHOP_WEBHOOK_SECRET } : {}),
     healthCheck,
     healthHandlers,
     replayGuard,

@@ -19,7 +19,7 @@ function planFor(action: string, plan: 'basic' | 'pro' | 'enterprise' | undefine
 export const POST = withInfrastructure(
   async (request, ctx) => {
     const infra = getInfrastructure();
-    const secret = infra.whopWebhookSecret;
+    const secret = infra.config.app.whopWebhookSecret;
     if (!secret) throw new ServiceUnavailableError('Webhooks are not configured');
     const delivery = await verifyWebhook(request, { secret, toleranceSeconds: 300 });
     await infra.replayGuard.check(delivery.id); // 409 for a delivery id seen within the window
