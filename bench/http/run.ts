@@ -6,7 +6,7 @@
 // as it does for both variants; the variants take turns, in alternating order, and every figure is a
 // median over rounds, compared as ratios within one run.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -29,6 +29,37 @@ const median = (xs: number[]): number => {
 };
 const percentile = (sorted: number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+
+/**
+ * CPU time (ms) used so far by the server: `next start` and every process under it, from /proc (Linux).
+ * CPU per request is what the wrapper adds; unlike requests per second it does not move with what
+ * other processes on the machine are doing.
+ */
+function serverCpuMs(rootPid: number): number {
+  const parents = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      cpu.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  let ticks = 0;
+  for (const [pid, used] of cpu) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parents.get(p)) {
+      if (p === rootPid) {
+        ticks += used;
+        break;
+      }
+    }
+  }
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
 
 const env = {
   PATH: process.env.PATH,
@@ -78,11 +109,12 @@ function request(path: string, retried = false): Promise<void> {
   });
 }
 
-/** CONCURRENCY keep-alive loops for SECONDS: completed requests per second. */
-async function throughput(path: string): Promise<number> {
+/** CONCURRENCY keep-alive loops for SECONDS: completed requests per second, server CPU ms per request. */
+async function throughput(path: string): Promise<{ rps: number; cpuMs: number }> {
   const deadline = performance.now() + SECONDS * 1000;
   let done = 0;
   const started = performance.now();
+  const cpuStart = serverCpuMs(server.pid);
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < deadline) {
@@ -91,7 +123,8 @@ async function throughput(path: string): Promise<number> {
       }
     }),
   );
-  return done / ((performance.now() - started) / 1000);
+  const rps = done / ((performance.now() - started) / 1000);
+  return { rps, cpuMs: (serverCpuMs(server.pid) - cpuStart) / done };
 }
 
 /** One request at a time: each request's round-trip time (ms). */
@@ -113,19 +146,27 @@ try {
   }
 
   const rps: Record<'bare' | 'wrapped', number[]> = { bare: [], wrapped: [] };
+  const cpu: Record<'bare' | 'wrapped', number[]> = { bare: [], wrapped: [] };
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   const lat: Record<'bare' | 'wrapped', number[]> = { bare: [], wrapped: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? (['bare', 'wrapped'] as const) : (['wrapped', 'bare'] as const);
     const r: Partial<Record<'bare' | 'wrapped', number>> = {};
+    const c: Partial<Record<'bare' | 'wrapped', number>> = {};
     for (const v of order) {
-      r[v] = await throughput(`/${v}`);
-      rps[v].push(r[v] as number);
+      const m = await throughput(`/${v}`);
+      r[v] = m.rps;
+      c[v] = m.cpuMs;
+      rps[v].push(m.rps);
+      cpu[v].push(m.cpuMs);
     }
     ratios.push((r.wrapped as number) / (r.bare as number));
+    // Server CPU per request, bare / wrapped: the throughput ratio of a CPU-bound server.
+    cpuRatios.push((c.bare as number) / (c.wrapped as number));
     for (const v of order) lat[v].push(...(await latencies(`/${v}`, LATENCY_REQUESTS)));
     console.info(
-      `[bench:http] round ${round + 1}/${ROUNDS}: bare ${r.bare?.toFixed(0)} req/s, wrapped ${r.wrapped?.toFixed(0)} req/s`,
+      `[bench:http] round ${round + 1}/${ROUNDS}: bare ${r.bare?.toFixed(0)} req/s ${c.bare?.toFixed(3)} ms CPU/req, wrapped ${r.wrapped?.toFixed(0)} req/s ${c.wrapped?.toFixed(3)} ms CPU/req`,
     );
   }
   if (failures > 0) throw new Error(`${failures} responses were not 200`);
@@ -136,6 +177,8 @@ try {
   };
   const p = (v: 'bare' | 'wrapped', q: number) => percentile(sorted[v], q);
   const ratio = median(ratios);
+  const cpuRatio = median(cpuRatios);
+  const spread = (xs: number[]) => `${fmt(Math.min(...xs) * 100, 0)}–${fmt(Math.max(...xs) * 100, 0)} %`;
   const fmt = (x: number, d = 0) => x.toFixed(d);
   const report = `# @mentora/http benchmark: withInfrastructure through \`next start\`
 
@@ -162,13 +205,18 @@ carry no token (a token adds one HS256 verification).
 
 ## Throughput (${CONCURRENCY} concurrent keep-alive connections, ${SECONDS} s per route per round)
 
-| route | req/s (median) |
-| --- | ---: |
-| bare | ${fmt(median(rps.bare))} |
-| withInfrastructure | ${fmt(median(rps.wrapped))} |
-| **ratio wrapped / bare** | **${fmt(ratio * 100, 1)} %** (target ≥ 85 %) |
+| route | req/s (median) | server CPU per request (ms, median) |
+| --- | ---: | ---: |
+| bare | ${fmt(median(rps.bare))} | ${fmt(median(cpu.bare), 3)} |
+| withInfrastructure | ${fmt(median(rps.wrapped))} | ${fmt(median(cpu.wrapped), 3)} |
+| **wrapped / bare** | **${fmt(ratio * 100, 1)} %** of the requests per second | **${fmt(cpuRatio * 100, 1)} %** (bare CPU / wrapped CPU) |
 
-Per-round ratios: ${ratios.map((x) => `${fmt(x * 100, 1)} %`).join(', ')}. Keep-alive resets retried: ${resets}.
+Target: ≥ 85 %. Per-round ratios of requests per second: ${ratios.map((x) => `${fmt(x * 100, 0)} %`).join(', ')}
+(spread ${spread(ratios)}); of CPU per request: ${cpuRatios.map((x) => `${fmt(x * 100, 0)} %`).join(', ')}
+(spread ${spread(cpuRatios)}). Requests per second move with everything else running on the machine;
+the server's own CPU time per request (from /proc, \`next start\` and its children) does not, so when the
+load average is well above the core count, the CPU ratio is the figure to read. Keep-alive resets
+retried: ${resets}.
 
 ## Latency per request (one request at a time, ${LATENCY_REQUESTS} per route per round, ${sorted.bare.length} in all)
 

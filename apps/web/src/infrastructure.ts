@@ -1,6 +1,7 @@
 // The web app's composition root: the one place that reads process.env (through loadConfig) and builds
 // every client, once per process. It only composes packages; route handlers reach it through
 // `withInfrastructure` (below) or `getInfrastructure()`.
+import { createHmac } from 'node:crypto';
 import {
   type Cache,
   type CacheStore,
@@ -76,8 +77,7 @@ export interface Infrastructure {
   ready(timeoutMs?: number): Promise<void>;
 }
 
-async function deriveKey(secret: string, purpose: string): Promise<string> {
-  const { createHmac } = await import('node:crypto');
+function deriveKey(secret: string, purpose: string): string {
   return createHmac('sha256', secret).update(purpose).digest('base64url');
 }
 
@@ -171,13 +171,10 @@ function build(env: Record<string, string | undefined>): Infrastructure {
     name: 'cache and rate limits',
   });
 
-  let cursorSecret = '';
-  const keys = deriveKey(
+  const cursorSecret = deriveKey(
     config.database.jwtSecret?.reveal() ?? config.database.serviceRoleKey.reveal(),
     'mentora:web:cursor',
-  ).then((key) => {
-    cursorSecret = key;
-  });
+  );
 
   return {
     config,
@@ -196,11 +193,8 @@ function build(env: Record<string, string | undefined>): Infrastructure {
     healthHandlers,
     replayGuard,
     lifecycle,
-    get cursorSecret() {
-      return cursorSecret;
-    },
+    cursorSecret,
     async ready(timeoutMs = 5_000) {
-      await keys;
       // Bounded: without Redis in time the app starts degraded (cache fails open, limits insure).
       await redis?.ready(timeoutMs).catch(() => {});
     },
