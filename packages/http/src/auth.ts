@@ -39,6 +39,20 @@ export interface TokenVerifier {
   verify(token: string): Promise<AuthUser | null>;
 }
 
+/** jose error codes that mean "this token is not acceptable" (401); anything else is a server-side failure. */
+const TOKEN_FAULTS = new Set([
+  'ERR_JWT_EXPIRED',
+  'ERR_JWT_CLAIM_VALIDATION_FAILED',
+  'ERR_JWT_INVALID',
+  'ERR_JWS_INVALID',
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  'ERR_JOSE_ALG_NOT_ALLOWED',
+  'ERR_JOSE_NOT_SUPPORTED',
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+  'ERR_JWK_INVALID',
+]);
+
 function reveal(value: SecretValue): string {
   return typeof value === 'string' ? value : value.reveal();
 }
@@ -98,12 +112,9 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
         if (error instanceof joseErrors.JWTExpired) {
           throw unauthorized('TOKEN_EXPIRED', 'The access token has expired', error);
         }
-        if (
-          error instanceof joseErrors.JWKSTimeout ||
-          error instanceof joseErrors.JWKSInvalid ||
-          !(error instanceof joseErrors.JOSEError)
-        ) {
-          // The key set could not be fetched or read: our problem, not the caller's.
+        if (!TOKEN_FAULTS.has((error as { code?: unknown } | null)?.code as string)) {
+          // The key set could not be fetched or read (timeout, non-200, bad JSON, network): our problem,
+          // not the caller's.
           throw new ServiceUnavailableError('Token signing keys are unavailable', {
             service: 'auth',
             cause: error,
@@ -122,15 +133,19 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
 }
 
 /**
- * The bearer token of `Authorization: Bearer <token>`, `undefined` when there is no such header, or a
- * 401 when the header is there but is not a bearer token (a client that meant to authenticate must not
- * silently become anonymous).
+ * The bearer token of `Authorization: Bearer <token>`, or `undefined` when there is no bearer
+ * credential (no header, or another scheme such as the `Basic` credentials a staging proxy adds). A
+ * `Bearer` header whose token is missing or malformed is a 401: a client that meant to authenticate
+ * must not silently become anonymous.
  */
 export function bearerToken(request: Request): string | undefined {
   const header = request.headers.get('authorization');
   if (header === null) return undefined;
-  const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i.exec(header);
-  if (!match?.[1])
-    throw unauthorized('INVALID_AUTHORIZATION', 'The Authorization header is not a bearer token');
+  const trimmed = header.trim();
+  if (!/^bearer(?:\s|$)/i.test(trimmed)) return undefined;
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(trimmed);
+  if (!match?.[1]) {
+    throw unauthorized('INVALID_AUTHORIZATION', 'The Authorization header does not carry a bearer token');
+  }
   return match[1];
 }

@@ -1,5 +1,7 @@
 // Root entry: the Fetch-API pipeline. Database- and Redis-backed adapters live on
 // '@mentora/http/supabase' and '@mentora/http/redis' so this entry loads neither client.
+
+export type { StandardSchemaV1 } from '@standard-schema/spec';
 export {
   type AuthOptions,
   type AuthUser,

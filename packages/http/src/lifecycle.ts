@@ -180,7 +180,7 @@ export function shutdownOnSignals(lifecycle: Lifecycle, options: ShutdownOnSigna
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const exit = options.exit ?? true;
   let started = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = () => {
     if (started) {
       if (exit) process.exit(130);
       return;
@@ -192,7 +192,6 @@ export function shutdownOnSignals(lifecycle: Lifecycle, options: ShutdownOnSigna
       const failed = report.hooks.some((h) => h.status !== 'ok') || report.abandonedRequests > 0;
       process.exit(failed ? 1 : 0);
     });
-    void signal;
   };
   for (const s of signals) process.on(s, onSignal);
   return () => {

@@ -121,4 +121,34 @@ describe('createDatabaseFeatureFlags', () => {
     expect(await after.json()).toEqual({ plan: 'pro' });
     expect(after.headers.get('x-ratelimit-limit')).toBe('15');
   });
+
+  it('PostgREST down: the plan lookup answers 503 problem+json (bounded), and recovers when it is back', async () => {
+    const { flags, logger } = appProcess(`ff-${crypto.randomUUID().slice(0, 8)}`);
+    const { userId } = await seedMember('pro');
+    const GET = createWithInfrastructure({
+      logger,
+      flags,
+      auth: { jwtSecret: stack.jwtSecret },
+      flagsTimeoutMs: 1_000,
+    })((_req, ctx) => ({ plan: ctx.plan }));
+    const request = async () =>
+      GET(
+        new Request('http://t/me', {
+          headers: { authorization: `Bearer ${await stack.signUserToken(userId)}` },
+        }),
+      );
+    await stack.postgrest.stop();
+    try {
+      const down = await request();
+      expect(down.status).toBe(503);
+      expect(down.headers.get('content-type')).toBe('application/problem+json');
+      expect(await down.json()).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    } finally {
+      await stack.postgrest.start();
+    }
+    await stack.reloadSchema();
+    const up = await request();
+    expect(up.status).toBe(200);
+    expect(await up.json()).toEqual({ plan: 'pro' });
+  });
 });

@@ -95,3 +95,28 @@ describe('createRedisReplayStore', () => {
     expect(rejected.every((o) => (o.reason as { status?: number }).status === 409)).toBe(true);
   });
 });
+
+describe('Redis outage', () => {
+  it('rate-limited routes keep answering (insurance limiter), never 5xx, with headers', async () => {
+    const deps = appProcess(crypto.randomUUID().slice(0, 8));
+    const GET = createWithInfrastructure({ ...deps, trustProxy: 1 })(() => ({ ok: true }), {
+      rateLimit: { enabled: true, endpoint: 'auth' },
+    });
+    const send = () => GET(new Request('http://t/login', { headers: { 'x-forwarded-for': '203.0.113.77' } }));
+    expect((await send()).status).toBe(200);
+    await redis.stopServer();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const r = await send();
+        statuses.push(r.status);
+        expect(r.headers.get('x-ratelimit-limit')).toBe('5');
+      }
+      expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+      // The in-process insurance limiter still enforces the limit.
+      expect(statuses).toContain(429);
+    } finally {
+      await redis.startServer();
+    }
+  });
+});

@@ -62,7 +62,7 @@ describe('readJson', () => {
   });
 
   it('413 from Content-Length before reading', async () => {
-    const e = await failure(readJson(post('{"a":"' + 'x'.repeat(100) + '"}'), undefined, { maxBytes: 50 }));
+    const e = await failure(readJson(post(`{"a":"${'x'.repeat(100)}"}`), undefined, { maxBytes: 50 }));
     expect(e.status).toBe(413);
     expect(e.code).toBe('PAYLOAD_TOO_LARGE');
   });

@@ -1,6 +1,6 @@
 import { createHealthCheck } from '@mentora/monitoring';
 import { describe, expect, it } from 'vitest';
-import { createHealthHandlers, createLifecycle } from '../../src/index.js';
+import { createHealthHandlers, createLifecycle, shutdownOnSignals } from '../../src/index.js';
 import { recordingLogger } from '../support/recorders.js';
 
 function deferred<T = void>() {
@@ -151,5 +151,21 @@ describe('createLifecycle', () => {
     remove();
     await lifecycle.shutdown();
     expect(ran).toBe(false);
+  });
+});
+
+describe('shutdownOnSignals', () => {
+  it('runs the shutdown on the first signal and removes its listeners when disposed', async () => {
+    const lifecycle = createLifecycle();
+    const ran = deferred();
+    lifecycle.onShutdown(() => ran.resolve());
+    const before = process.listenerCount('SIGUSR2');
+    const dispose = shutdownOnSignals(lifecycle, { signals: ['SIGUSR2'], exit: false });
+    expect(process.listenerCount('SIGUSR2')).toBe(before + 1);
+    process.emit('SIGUSR2', 'SIGUSR2');
+    await ran.promise;
+    expect(lifecycle.draining).toBe(true);
+    dispose();
+    expect(process.listenerCount('SIGUSR2')).toBe(before);
   });
 });

@@ -180,7 +180,7 @@ describe('withInfrastructure: identity', () => {
       [`Bearer ${await token({ sub: USER }, { notBefore: '1h' })}`, 'INVALID_TOKEN'],
       ['Bearer not.a.jwt', 'INVALID_TOKEN'],
       ['Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', 'INVALID_TOKEN'],
-      ['Basic dXNlcjpwYXNz', 'INVALID_AUTHORIZATION'],
+      ['Bearer two tokens', 'INVALID_AUTHORIZATION'],
       ['Bearer', 'INVALID_AUTHORIZATION'],
     ];
     for (const [authorization, code] of cases) {
@@ -191,6 +191,18 @@ describe('withInfrastructure: identity', () => {
     }
     expect(reached).toBe(0);
     expect(reporter.captured).toHaveLength(0);
+  });
+
+  it('ignores other Authorization schemes (a staging proxy’s Basic credentials): anonymous', async () => {
+    const { withInfrastructure } = setup();
+    const GET = withInfrastructure((_req, ctx) => ({ user: ctx.user }));
+    const r = await GET(new Request('http://t/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }));
+    expect(await r.json()).toEqual({ user: null });
+    const required = withInfrastructure(() => ({}), { auth: 'required' });
+    const denied = await required(
+      new Request('http://t/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }),
+    );
+    expect(await problemOf(denied)).toMatchObject({ status: 401, code: 'AUTH_REQUIRED' });
   });
 
   it('checks issuer and audience when configured', async () => {
@@ -517,5 +529,16 @@ describe('withInfrastructure: lifecycle', () => {
     expect((await pending).status).toBe(200);
     expect((await shutdown).abandonedRequests).toBe(0);
     expect(lifecycle.inFlight).toBe(0);
+  });
+});
+
+describe('createWithInfrastructure: configuration mistakes fail at startup', () => {
+  it('refuses a short JWT secret, an auth block without a key, a bad trustProxy and a missing logger', () => {
+    const { logger } = recordingLogger();
+    expect(() => createWithInfrastructure({ logger, auth: { jwtSecret: 'short' } })).toThrow(/32 characters/);
+    expect(() => createWithInfrastructure({ logger, auth: {} })).toThrow(/JWT secret or a JWKS URL/);
+    expect(() => createWithInfrastructure({ logger, auth: { jwksUrl: 'not a url' } })).toThrow(/JWKS URL/);
+    expect(() => createWithInfrastructure({ logger, trustProxy: ['10.0.0.0/99'] })).toThrow(/prefix length/);
+    expect(() => createWithInfrastructure({} as InfrastructureDeps)).toThrow(/logger/);
   });
 });
