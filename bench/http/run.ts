@@ -3,7 +3,7 @@
 //   pnpm turbo run build --filter=./packages/* && pnpm --filter @mentora/bench bench:http
 // Builds bench/http/app once (`next build`; BENCH_SKIP_BUILD=1 reuses an existing build), serves it with
 // `next start`, and writes bench/reports/http.md. The load generator shares the machine with the server,
-// as it does for both variants; the variants take turns, in alternating order, and every figure is a
+// as it does for every variant; the variants take turns, in rotating order, and every figure is a
 // median over rounds, compared as ratios within one run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -145,15 +145,21 @@ try {
     await throughput(path);
   }
 
-  const rps: Record<'bare' | 'wrapped', number[]> = { bare: [], wrapped: [] };
-  const cpu: Record<'bare' | 'wrapped', number[]> = { bare: [], wrapped: [] };
-  const ratios: number[] = [];
-  const cpuRatios: number[] = [];
-  const lat: Record<'bare' | 'wrapped', number[]> = { bare: [], wrapped: [] };
+  type Variant = 'bare' | 'wrapped' | 'wrapped-quiet';
+  const VARIANTS: readonly Variant[] = ['bare', 'wrapped', 'wrapped-quiet'];
+  const perVariant = <T>(make: () => T) =>
+    Object.fromEntries(VARIANTS.map((v) => [v, make()])) as Record<Variant, T>;
+  const rps = perVariant<number[]>(() => []);
+  const cpu = perVariant<number[]>(() => []);
+  const lat = perVariant<number[]>(() => []);
+  // Per round, against bare: requests per second (wrapped / bare) and CPU per request (bare / wrapped).
+  const ratios = perVariant<number[]>(() => []);
+  const cpuRatios = perVariant<number[]>(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? (['bare', 'wrapped'] as const) : (['wrapped', 'bare'] as const);
-    const r: Partial<Record<'bare' | 'wrapped', number>> = {};
-    const c: Partial<Record<'bare' | 'wrapped', number>> = {};
+    // The variants take turns, the order rotating every round.
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length] as Variant);
+    const r = perVariant(() => 0);
+    const c = perVariant(() => 0);
     for (const v of order) {
       const m = await throughput(`/${v}`);
       r[v] = m.rps;
@@ -161,23 +167,22 @@ try {
       rps[v].push(m.rps);
       cpu[v].push(m.cpuMs);
     }
-    ratios.push((r.wrapped as number) / (r.bare as number));
-    // Server CPU per request, bare / wrapped: the throughput ratio of a CPU-bound server.
-    cpuRatios.push((c.bare as number) / (c.wrapped as number));
+    for (const v of VARIANTS) {
+      ratios[v].push(r[v] / r.bare);
+      cpuRatios[v].push(c.bare / c[v]);
+    }
     for (const v of order) lat[v].push(...(await latencies(`/${v}`, LATENCY_REQUESTS)));
     console.info(
-      `[bench:http] round ${round + 1}/${ROUNDS}: bare ${r.bare?.toFixed(0)} req/s ${c.bare?.toFixed(3)} ms CPU/req, wrapped ${r.wrapped?.toFixed(0)} req/s ${c.wrapped?.toFixed(3)} ms CPU/req`,
+      `[bench:http] round ${round + 1}/${ROUNDS}: ${VARIANTS.map((v) => `${v} ${r[v].toFixed(0)} req/s ${c[v].toFixed(3)} ms CPU/req`).join(', ')}`,
     );
   }
   if (failures > 0) throw new Error(`${failures} responses were not 200`);
 
-  const sorted = {
-    bare: [...lat.bare].sort((a, b) => a - b),
-    wrapped: [...lat.wrapped].sort((a, b) => a - b),
-  };
-  const p = (v: 'bare' | 'wrapped', q: number) => percentile(sorted[v], q);
-  const ratio = median(ratios);
-  const cpuRatio = median(cpuRatios);
+  const sorted = perVariant<number[]>(() => []);
+  for (const v of VARIANTS) sorted[v] = [...lat[v]].sort((a, b) => a - b);
+  const p = (v: Variant, q: number) => percentile(sorted[v], q);
+  const ratio = median(ratios.wrapped);
+  const cpuRatio = median(cpuRatios.wrapped);
   const spread = (xs: number[]) => `${fmt(Math.min(...xs) * 100, 0)}–${fmt(Math.max(...xs) * 100, 0)} %`;
   const fmt = (x: number, d = 0) => x.toFixed(d);
   const report = `# @mentora/http benchmark: withInfrastructure through \`next start\`
@@ -193,10 +198,10 @@ Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 
     .join(
       ' / ',
     )} at the end of the run; Node ${process.version}; Next.js production server (\`next start\`) on
-127.0.0.1; the load generator (node:http, keep-alive) on the same machine. ${ROUNDS} rounds; the two routes
-take turns in alternating order; medians over rounds.
+127.0.0.1; the load generator (node:http, keep-alive) on the same machine. ${ROUNDS} rounds; the routes
+take turns in rotating order; medians over rounds.
 
-The two routes of \`bench/http/app\` answer the same \`Response.json({ ok: true })\`; \`/wrapped\` goes through
+The routes of \`bench/http/app\` answer the same \`Response.json({ ok: true })\`; \`/wrapped\` goes through
 \`withInfrastructure\` composed as in apps/web: request id, client identity (no trusted proxy), plan from
 FeatureFlags, a real rate-limit check (memory store, a limit never reached) with its response headers,
 one JSON access-log line at info, an api_request_logs row buffered by the metrics batch writer (its
@@ -209,11 +214,13 @@ carry no token (a token adds one HS256 verification).
 | --- | ---: | ---: |
 | bare | ${fmt(median(rps.bare))} | ${fmt(median(cpu.bare), 3)} |
 | withInfrastructure | ${fmt(median(rps.wrapped))} | ${fmt(median(cpu.wrapped), 3)} |
-| **wrapped / bare** | **${fmt(ratio * 100, 1)} %** of the requests per second | **${fmt(cpuRatio * 100, 1)} %** (bare CPU / wrapped CPU) |
+| withInfrastructure, \`logging: false\` | ${fmt(median(rps['wrapped-quiet']))} | ${fmt(median(cpu['wrapped-quiet']), 3)} |
+| **withInfrastructure / bare** | **${fmt(ratio * 100, 1)} %** of the requests per second | **${fmt(cpuRatio * 100, 1)} %** (bare CPU / wrapped CPU) |
+| without the access log / bare | ${fmt(median(ratios['wrapped-quiet']) * 100, 1)} % | ${fmt(median(cpuRatios['wrapped-quiet']) * 100, 1)} % |
 
-Target: ≥ 85 %. Per-round ratios of requests per second: ${ratios.map((x) => `${fmt(x * 100, 0)} %`).join(', ')}
-(spread ${spread(ratios)}); of CPU per request: ${cpuRatios.map((x) => `${fmt(x * 100, 0)} %`).join(', ')}
-(spread ${spread(cpuRatios)}). Requests per second move with everything else running on the machine;
+Target: ≥ 85 %. Per-round ratios (withInfrastructure / bare) of requests per second: ${ratios.wrapped.map((x) => `${fmt(x * 100, 0)} %`).join(', ')}
+(spread ${spread(ratios.wrapped)}); of CPU per request: ${cpuRatios.wrapped.map((x) => `${fmt(x * 100, 0)} %`).join(', ')}
+(spread ${spread(cpuRatios.wrapped)}). Requests per second move with everything else running on the machine;
 the server's own CPU time per request (from /proc, \`next start\` and its children) does not, so when the
 load average is well above the core count, the CPU ratio is the figure to read. Keep-alive resets
 retried: ${resets}.
@@ -224,6 +231,7 @@ retried: ${resets}.
 | --- | ---: | ---: |
 | bare | ${fmt(p('bare', 0.5), 3)} | ${fmt(p('bare', 0.99), 3)} |
 | withInfrastructure | ${fmt(p('wrapped', 0.5), 3)} | ${fmt(p('wrapped', 0.99), 3)} |
+| withInfrastructure, \`logging: false\` | ${fmt(p('wrapped-quiet', 0.5), 3)} | ${fmt(p('wrapped-quiet', 0.99), 3)} |
 | **added by the wrapper** | **${fmt(p('wrapped', 0.5) - p('bare', 0.5), 3)}** | **${fmt(p('wrapped', 0.99) - p('bare', 0.99), 3)}** |
 `;
   const out = fileURLToPath(new URL('../reports/http.md', import.meta.url));
