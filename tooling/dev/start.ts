@@ -30,7 +30,7 @@ const env = {
   SUPABASE_JWT_SECRET: stack.jwtSecret,
   NEXT_PUBLIC_APP_URL: `http://localhost:${values['web-port']}`,
   NEXT_TELEMETRY_DISABLED: '1',
-  // The web app's own signal handler flushes its buffers before exiting (apps/web/src/infra.ts).
+  // The web app's own signal handler drains and flushes before exiting (apps/web/src/infrastructure.ts).
   NEXT_MANUAL_SIG_HANDLE: 'true',
 };
 
@@ -95,6 +95,36 @@ if (runner) {
     console.info(`[dev] jobs: local runner serving ${functions.length} functions (crons fire on the clock)`);
   }
 }
+
+// Once the web app answers, say where to look. The token is the seeded creator Ada Lovelace's
+// (supabase/seed.sql), signed with this stack's JWT secret, so the example call works as printed.
+void (async () => {
+  const web = children[0] as ChildProcess;
+  const base = `http://localhost:${values['web-port']}`;
+  while (
+    web.exitCode === null &&
+    !(await fetch(`${base}/api/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  )
+    await sleep(500);
+  if (web.exitCode !== null) return;
+  const token = await stack.signUserToken('00000000-0000-4000-a000-000000000001');
+  console.info(
+    [
+      '',
+      '[dev] Mentora is up:',
+      `  status page   ${base}/status`,
+      `  health        ${base}/api/health   (live: /api/health/live, ready: /api/health/ready)`,
+      `  plans         ${base}/api/plans`,
+      '  try the API as the seeded creator Ada Lovelace (token valid for an hour):',
+      `    curl -s ${base}/api/videos -H 'authorization: Bearer ${token}'`,
+      `    curl -s ${base}/api/chat -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d '{"message":"What is the Analytical Engine?"}'`,
+      '',
+    ].join('\n'),
+  );
+})();
 
 let stopping = false;
 async function stop(code: number): Promise<void> {

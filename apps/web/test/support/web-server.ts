@@ -1,11 +1,15 @@
-// Serves the built app (`next build` output, made by the build task the tests depend on) with the real
-// `next start` on a free loopback port, configured for a given Supabase stack and extra environment.
+// Serves the built app (`next build` output, made by the build task the tests depend on, so it is built
+// once for every test file) with the real `next start` on a free loopback port, configured for a given
+// Supabase stack, event API and extra environment.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalSupabase } from '@mentora/db/testing';
 import { getFreePort, type ManagedProcess, startProcess } from '@mentora/services';
 
-const appDir = join(import.meta.dirname, '..');
+export const appDir = join(import.meta.dirname, '..', '..');
+
+/** The webhook signing secret the tests sign Whop deliveries with. */
+export const WHOP_SECRET = 'whsec_dGVzdC1vbmx5LXdob3Atd2ViaG9vay1zZWNyZXQtMzItYnl0ZXM=';
 
 export interface WebServer {
   baseUrl: string;
@@ -17,7 +21,7 @@ export async function startWeb(
   extraEnv: Record<string, string> = {},
 ): Promise<WebServer> {
   if (!existsSync(join(appDir, '.next', 'BUILD_ID')))
-    throw new Error('apps/web is not built: run `pnpm build` first');
+    throw new Error('apps/web is not built: run `pnpm --filter @mentora/web build` first');
   const port = await getFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const next = join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -30,15 +34,13 @@ export async function startWeb(
       PATH: process.env.PATH,
       MENTORA_ENV: 'test',
       NEXT_TELEMETRY_DISABLED: '1',
-      // As in package.json's start script: the app's own SIGTERM handler flushes, then exits.
+      // As in package.json's start script: the app's own SIGTERM handler drains and flushes, then exits.
       NEXT_MANUAL_SIG_HANDLE: 'true',
-      NEXT_PUBLIC_SUPABASE_URL: stack.url,
-      NEXT_PUBLIC_SUPABASE_ANON_KEY: stack.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
-      SUPABASE_JWT_SECRET: stack.jwtSecret,
+      WHOP_WEBHOOK_SECRET: WHOP_SECRET,
+      ...stack.env(),
       ...extraEnv,
     },
-    ready: async () => (await fetch(`${baseUrl}/`).catch(() => undefined))?.ok === true,
+    ready: async () => (await fetch(`${baseUrl}/api/health/live`).catch(() => undefined))?.ok === true,
   });
   return { baseUrl, process: proc };
 }
