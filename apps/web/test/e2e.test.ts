@@ -1,7 +1,7 @@
 // The built app served by the real `next start` (memory cache and limits, the defaults), against the
 // embedded Supabase stack, driven over HTTP and in a real Chromium.
 import { type LocalSupabase, startLocalSupabase } from '@mentora/db/testing';
-import { ensureBinary, type ManagedProcess } from '@mentora/services';
+import { ensureBinary, type ManagedProcess } from '@mentora/testing';
 import { createClient } from '@supabase/supabase-js';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 // The built app with its cache and rate limits on a real Redis, and that Redis failing under it: the app
 // must degrade (cache fails open to compute, health says degraded) and never crash or answer 500.
 import { type LocalSupabase, startLocalSupabase } from '@mentora/db/testing';
-import { type ManagedProcess, type RedisService, startRedis } from '@mentora/services';
+import { type ManagedProcess, type RedisService, startRedis } from '@mentora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeb } from './web-server.ts';
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_DEFAULTS } from '@mentora/config';
 import { createLocalRunner, type LocalRunner, signPayload } from '@mentora/jobs/testing';
-import { getFreePort, type ManagedProcess, startProcess } from '@mentora/services';
-import { useSupabaseStack } from '@mentora/services/vitest';
+import { getFreePort, type ManagedProcess, startProcess } from '@mentora/testing';
+import { useSupabaseStack } from '@mentora/testing/vitest';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
