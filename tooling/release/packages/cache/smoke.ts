@@ -1,6 +1,7 @@
 // Smoke for @mentora/cache, run in a consumer project against the published package.
 import assert from 'node:assert/strict';
-import { CacheKeys, CacheTTL, createCache, createMemoryStore } from '@mentora/cache';
+import { CacheTTL, createCache, createMemoryStore } from '@mentora/cache';
+import { CacheKeys } from '@mentora/cache/mentora';
 
 const store = createMemoryStore();
 const cache = createCache({ store, namespace: 'smoke' });
