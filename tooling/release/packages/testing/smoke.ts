@@ -44,7 +44,12 @@ try {
   const config = validateConfig({ ...env }, { profile: 'test' });
   assert.equal(config.database.supabaseUrl, stack.url);
   assert.equal(config.cache.driver, 'redis');
-  assert.deepEqual(Object.keys(stack.env()).sort(), Object.keys(env).filter((k) => !/REDIS|CACHE/.test(k)).sort());
+  assert.deepEqual(
+    Object.keys(stack.env()).sort(),
+    Object.keys(env)
+      .filter((k) => !/REDIS|CACHE/.test(k))
+      .sort(),
+  );
 
   const pong = await new Promise<string>((resolve, reject) => {
     const socket = connect(redis.port, redis.host, () => socket.write('PING\r\n'));
