@@ -1,2 +1,2 @@
 // Throwaway Redis from the workspace harness.
-export { startRedis } from '@mentora/services';
+export { startRedis } from '@mentora/testing';

@@ -1,2 +1,2 @@
-// Throwaway Redis from the workspace harness (@mentora/services).
-export { startRedis } from '@mentora/services';
+// Throwaway Redis from the workspace harness (@mentora/testing).
+export { startRedis } from '@mentora/testing';

@@ -13,9 +13,8 @@ export default defineConfig({
   target: 'node22',
   // import.meta.url in the CJS build of the testing entry (it locates the shipped SQL).
   shims: true,
-  // The service harness is private and unpublished: bundle it into the testing entry. Its npm
-  // dependencies stay external (optional peer dependencies of this package).
-  noExternal: ['@mentora/services'],
+  // @mentora/testing (the service harness) stays external: an optional peer, installed by those who
+  // use the testing entry, with its own optional peers (PGlite, the PostgREST binary).
   // Ship the SQL with the testing entry, so startLocalSupabase() works outside this repository.
   async onSuccess() {
     await mkdir(join('dist', 'supabase'), { recursive: true });

@@ -2,9 +2,11 @@
 // Fails when a workspace package depends on one at its own layer or above, on a package nobody placed in a
 // layer, or — when it is published — on a private package. Every kind of dependency counts: dependencies,
 // peer, optional and dev dependencies (turbo builds dev dependencies first, so a dev edge upwards is a
-// cycle too), and what is bundled into the build (tsup `noExternal`, package.json `bundleDependencies`).
+// cycle too; a published manifest lists its dev dependencies too), and what is bundled into the build
+// (tsup `noExternal`, package.json `bundleDependencies`). The test harness, @mentora/testing, is used by
+// published packages in their dev dependencies only, except where an entry of theirs is a testing helper.
 //
-//   errors ← config ← monitoring ← {redis, db} ← {cache, ratelimit, jobs} ← http ← apps
+//   errors ← config ← testing ← monitoring ← {redis, db} ← {cache, ratelimit, jobs} ← http ← apps
 //
 // Usage: node tooling/scripts/check-dependency-direction.mjs [--root <dir>]
 // The checker first runs its own cases (below), so a rule that stopped catching anything fails too.
@@ -15,6 +17,8 @@ import { join, resolve } from 'node:path';
 export const LIBRARY_LAYERS = {
   errors: 0,
   config: 1,
+  // The service harness: errors at run time, config in its own tests; every library above may test with it.
+  testing: 1.5,
   monitoring: 2,
   // One connection layer for every Redis user; listed before the package exists so it lands in place.
   redis: 3,
@@ -26,11 +30,10 @@ export const LIBRARY_LAYERS = {
 };
 
 /**
- * Private workspace packages outside packages/. The test harness sits low (errors and config only), so
- * every library may use it in its tests; apps, benches and dev tooling sit on top and nothing uses them.
+ * Private workspace packages outside packages/. Apps, benches and dev tooling sit on top and nothing uses
+ * them; Supabase's tools sit just above the harness they run on.
  */
 export const SUPPORT_LAYERS = {
-  '@mentora/services': 1.5,
   // Supabase's own CLI, type generator and pgTAP runner: the db package's tests use it.
   '@mentora/supabase-tools': 1.6,
   '@mentora/web': 6,
@@ -41,10 +44,17 @@ export const SUPPORT_LAYERS = {
   '@mentora/release': 6,
 };
 
-/** The one private package a published one may use: the test harness, as a dev dependency, not bundled. */
-const HARNESS = '@mentora/services';
-/** Private test tooling a published package may use as a dev dependency (never bundled, never at run time). */
-const TEST_TOOLING = new Set([HARNESS, '@mentora/supabase-tools']);
+/**
+ * Test-only packages: a published package names them in devDependencies only, except the kinds listed
+ * for it (a testing entry of its own that runs on the harness).
+ */
+export const TEST_ONLY = {
+  '@mentora/testing': {
+    // @mentora/db/testing starts the local Supabase on the harness: an optional peer, so the root entry's
+    // users install none of it.
+    '@mentora/db': ['peerDependencies'],
+  },
+};
 
 /**
  * Known exceptions, each with the reason it is tolerated for now. They are reported on every run (so the
@@ -53,11 +63,11 @@ const TEST_TOOLING = new Set([HARNESS, '@mentora/supabase-tools']);
 export const ALLOWED = [
   {
     from: '@mentora/db',
-    to: HARNESS,
-    kind: 'bundled',
-    // @mentora/db/testing bundles the harness (tsup noExternal) so startLocalSupabase works where the
-    // package is installed. The harness is being made publishable; then this becomes a normal dependency.
-    why: 'db/testing bundles the private harness until @mentora/services is publishable',
+    to: '@mentora/supabase-tools',
+    kind: 'devDependencies',
+    // Supabase's CLI (db push, db lint), postgres-meta's type generator and pgTAP, for db's own schema
+    // tests and type generation: hundreds of MB of binaries that are not worth publishing.
+    why: "db's schema tests and type generation run Supabase's own tools, which are not published",
   },
 ];
 
@@ -80,7 +90,7 @@ export function tsupNoExternal(source) {
  * The rules, on package descriptors: `{ name, private, layer, deps: { [kind]: string[] }, bundled: (string|RegExp)[] }`.
  * Returns the problems, the allowed exceptions met, and how many @mentora edges were checked.
  */
-export function analyze(packages) {
+export function analyze(packages, exceptions = ALLOWED) {
   const byName = new Map(packages.map((p) => [p.name, p]));
   const problems = [];
   const allowed = [];
@@ -116,11 +126,15 @@ export function analyze(packages) {
         );
       }
       if (!pkg.private && target.private) {
-        const harnessForTests = TEST_TOOLING.has(dep) && kind === 'devDependencies';
-        if (harnessForTests) continue;
-        const exception = ALLOWED.find((a) => a.from === pkg.name && a.to === dep && a.kind === kind);
+        const exception = exceptions.find((a) => a.from === pkg.name && a.to === dep && a.kind === kind);
         if (exception) allowed.push(`${pkg.name} → ${dep} (${kind}): ${exception.why}`);
         else problems.push(`published ${pkg.name} depends on private ${dep} — ${kind}`);
+      }
+      const testOnly = TEST_ONLY[dep];
+      if (testOnly && !pkg.private && kind !== 'devDependencies' && !testOnly[pkg.name]?.includes(kind)) {
+        problems.push(
+          `published ${pkg.name} depends on the test-only ${dep} outside devDependencies — ${kind}`,
+        );
       }
     }
   }
@@ -170,10 +184,37 @@ function selfTest() {
     bundled: [],
     ...extra,
   });
-  const harness = { ...lib('services', 1.5), private: true };
-  const base = [lib('errors', 0), lib('config', 1, { dependencies: ['@mentora/errors'] }), harness];
+  const harness = lib('testing', 1.5, { dependencies: ['@mentora/errors'] });
+  const tools = { ...lib('tools', 1.6), private: true };
+  const base = [lib('errors', 0), lib('config', 1, { dependencies: ['@mentora/errors'] }), harness, tools];
   const cases = [
-    ['a clean graph', [...base, lib('db', 3, { devDependencies: ['@mentora/services'] })], 0],
+    [
+      'a clean graph',
+      [
+        ...base,
+        lib('db', 3, { devDependencies: ['@mentora/testing'], peerDependencies: ['@mentora/testing'] }),
+        lib('cache', 4, { devDependencies: ['@mentora/testing'] }),
+      ],
+      0,
+    ],
+    ['published on private, dev', [...base, lib('db', 3, { devDependencies: ['@mentora/tools'] })], 1],
+    ['published on private, peer', [...base, lib('db', 3, { peerDependencies: ['@mentora/tools'] })], 1],
+    [
+      'published on private, optional',
+      [...base, lib('db', 3, { optionalDependencies: ['@mentora/tools'] })],
+      1,
+    ],
+    ['test-only at run time', [...base, lib('cache', 4, { dependencies: ['@mentora/testing'] })], 1],
+    [
+      'test-only as a peer elsewhere',
+      [...base, lib('cache', 4, { peerDependencies: ['@mentora/testing'] })],
+      1,
+    ],
+    [
+      'test-only under the harness',
+      [...base, lib('monitoring', 1.2, { devDependencies: ['@mentora/testing'] })],
+      1,
+    ],
     ['upwards, runtime', [...base, lib('errors2', 0, { dependencies: ['@mentora/config'] })], 1],
     ['upwards, dev only', [...base, lib('x', 0.5, { devDependencies: ['@mentora/config'] })], 1],
     [
@@ -183,20 +224,9 @@ function selfTest() {
     ],
     ['unknown package', [...base, lib('db', 3, { optionalDependencies: ['@mentora/nope'] })], 1],
     ['no layer', [...base, lib('mystery', undefined)], 1],
-    ['published on private, runtime', [...base, lib('db', 3, { dependencies: ['@mentora/services'] })], 1],
-    [
-      'bundled private by tsup',
-      [
-        ...base,
-        lib('cache', 4, { devDependencies: ['@mentora/services'] }, { bundled: [/^@mentora\/serv/] }),
-      ],
-      1,
-    ],
-    [
-      'bundledDependencies',
-      [...base, lib('cache', 4, {}, { bundledDependencies: ['@mentora/services'] })],
-      1,
-    ],
+    ['published on private, runtime', [...base, lib('db', 3, { dependencies: ['@mentora/tools'] })], 1],
+    ['bundled private by tsup', [...base, lib('cache', 4, {}, { bundled: [/^@mentora\/too/] })], 1],
+    ['bundledDependencies', [...base, lib('cache', 4, {}, { bundledDependencies: ['@mentora/tools'] })], 1],
   ];
   const failures = [];
   for (const [what, packages, expected] of cases) {
@@ -205,14 +235,15 @@ function selfTest() {
       failures.push(`${what}: expected ${expected} problem(s), got ${JSON.stringify(problems)}`);
   }
   const parsed = tsupNoExternal(
-    `export default { noExternal: ['@mentora/services', /^@mentora\\/x/i, "a"], // c\n }`,
+    `export default { noExternal: ['@mentora/testing', /^@mentora\\/x/i, "a"], // c\n }`,
   );
   if (parsed.length !== 3 || !(parsed[1] instanceof RegExp) || !parsed[1].test('@mentora/X1')) {
     failures.push(`tsupNoExternal parsed ${String(parsed)}`);
   }
-  const allowedBundle = analyze([...base, lib('db', 3, {}, { bundled: ['@mentora/services'] })]);
-  if (allowedBundle.problems.length !== 0 || allowedBundle.allowed.length !== 1) {
-    failures.push(`the allow-listed bundle: ${JSON.stringify(allowedBundle)}`);
+  const tested = ALLOWED.map((a) => ({ ...a, from: '@mentora/db', to: '@mentora/tools' }));
+  const listed = analyze([...base, lib('db', 3, { devDependencies: ['@mentora/tools'] })], tested);
+  if (listed.problems.length !== 0 || listed.allowed.length !== 1) {
+    failures.push(`an allow-listed edge: ${JSON.stringify(listed)}`);
   }
   return failures;
 }

@@ -4,8 +4,9 @@
 // - src/table-metadata.ts: the query builder's runtime column allowlist (see table-metadata.ts below).
 // Both read an in-process PGlite with pgvector and Supabase's roles, so the vector parts
 // (video_chunks.embedding, match_video_chunks) are included as on Supabase. No Docker, no network.
-import { applyMigrations, pgliteRunner, startPglite, supabaseRolesSql } from '@mentora/services';
+
 import { generateTypescriptTypes } from '@mentora/supabase-tools';
+import { applyMigrations, pgliteRunner, startPglite, supabaseRolesSql } from '@mentora/testing';
 import { readTableMetadata, renderTableMetadata } from './table-metadata.ts';
 
 export interface GeneratedFiles {

@@ -1,11 +1,11 @@
 // @mentora/db/testing: a local Supabase (real PostgREST + Postgres 15 or embedded PGlite, with this
-// package's migrations and seed applied) for tests and `pnpm dev`. The harness (@mentora/services)
-// is bundled into this entry at build time, and the SQL ships in dist/supabase, so it works outside
-// this repository. Its npm dependencies are optional peers: install them where you use this entry.
+// package's migrations and seed applied) for tests and `pnpm dev`. The harness is @mentora/testing, an
+// optional peer of this package, and the SQL ships in dist/supabase, so it works outside this
+// repository. Install @mentora/testing (and the peers it names) where you use this entry.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSupabaseStack } from '@mentora/services';
+import { startSupabaseStack } from '@mentora/testing';
 
 export type LocalSupabaseMode = 'embedded' | 'postgres';
 
@@ -39,10 +39,7 @@ export interface StartLocalSupabaseOptions {
   jwtSecret?: string;
 }
 
-/**
- * The variables `@mentora/config` reads, filled in for one local stack. Declared here, not re-exported
- * from the harness: the harness is bundled into this entry, its declarations are not published.
- */
+/** The variables `@mentora/config` reads, filled in for one local stack (the harness's `SupabaseStackEnv`). */
 export interface LocalSupabaseEnv {
   NEXT_PUBLIC_SUPABASE_URL: string;
   NEXT_PUBLIC_SUPABASE_ANON_KEY: string;

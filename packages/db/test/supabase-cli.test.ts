@@ -6,7 +6,6 @@
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type PostgresService, psqlRunner, startPostgres, supabaseRolesSql } from '@mentora/services';
 import {
   installPgTap,
   PgProveError,
@@ -15,6 +14,7 @@ import {
   supabaseDbLint,
   supabaseDbPush,
 } from '@mentora/supabase-tools';
+import { type PostgresService, psqlRunner, startPostgres, supabaseRolesSql } from '@mentora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlTestFiles, supabaseDir, withPg } from './contract/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RedisService, type SupabaseStack, startRedis, startSupabaseStack } from '@mentora/services';
+import { type RedisService, type SupabaseStack, startRedis, startSupabaseStack } from '@mentora/testing';
 import type { ConsumerContext, FullConsumer, Published } from './consumers.ts';
 import { capture } from './exec.ts';
 import {

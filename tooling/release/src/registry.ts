@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { startProcess, withPortRetry } from '@mentora/services';
+import { startProcess, withPortRetry } from '@mentora/testing';
 
 export interface LocalRegistry {
   /** Base URL with a trailing slash, as npm and pnpm want it in .npmrc. */

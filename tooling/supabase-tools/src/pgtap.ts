@@ -11,7 +11,7 @@ import {
   runCommand,
   type SqlRunner,
   SYSTEM_PATH,
-} from '@mentora/services';
+} from '@mentora/testing';
 
 const EXTENSION_DIR = '/usr/share/postgresql/15/extension';
 export const PGTAP_CONTROL = join(EXTENSION_DIR, 'pgtap.control');

@@ -2,7 +2,7 @@
 // (`node dist/server/server.js`) with a few environment variables and prints its stdout; this does
 // the same with the npm release of the same postgres-meta version, so the file is byte for byte the
 // CLI's (the CLI prints the generator's output unchanged).
-import { runCommand, SYSTEM_PATH } from '@mentora/services';
+import { runCommand, SYSTEM_PATH } from '@mentora/testing';
 import { packageVersion, pathOf } from './resolve.ts';
 
 export interface GenerateTypesOptions {

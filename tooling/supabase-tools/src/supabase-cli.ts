@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError, ensureDebianFile, runCommand, SYSTEM_PATH } from '@mentora/services';
+import { CommandError, ensureDebianFile, runCommand, SYSTEM_PATH } from '@mentora/testing';
 import { packageVersion, pathOf } from './resolve.ts';
 
 export const supabaseCliVersion = (): string => packageVersion('supabase');

@@ -11,7 +11,7 @@ import {
   startPglite,
   startPostgres,
   supabaseRolesSql,
-} from '@mentora/services';
+} from '@mentora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   generateTypescriptTypes,

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEV_DEFAULTS } from '@mentora/config';
 import { type LocalSupabase, startLocalSupabase } from '@mentora/db/testing';
-import type { ManagedProcess } from '@mentora/services';
+import type { ManagedProcess } from '@mentora/testing';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeApi } from '../support/api-suite.ts';

@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { type LocalSupabase, startLocalSupabase } from '@mentora/db/testing';
-import { type ManagedProcess, type RedisService, startRedis } from '@mentora/services';
+import { type ManagedProcess, type RedisService, startRedis } from '@mentora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeApi } from '../support/api-suite.ts';
 import { artifactsDir, launchChromium } from '../support/browser.ts';

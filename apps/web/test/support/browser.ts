@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureBinary } from '@mentora/services';
+import { ensureBinary } from '@mentora/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { appDir } from './web-server.ts';
 

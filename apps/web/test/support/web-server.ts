@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalSupabase } from '@mentora/db/testing';
-import { getFreePort, type ManagedProcess, startProcess } from '@mentora/services';
+import { getFreePort, type ManagedProcess, startProcess } from '@mentora/testing';
 
 export const appDir = join(import.meta.dirname, '..', '..');
 

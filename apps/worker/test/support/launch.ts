@@ -1,6 +1,6 @@
 // Starts the worker process as it runs in production (node src/main.ts) against a Supabase stack.
 import { join } from 'node:path';
-import { type ManagedProcess, type SupabaseStack, startProcess } from '@mentora/services';
+import { type ManagedProcess, type SupabaseStack, startProcess } from '@mentora/testing';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const migrationsDir = join(root, '..', '..', 'supabase', 'migrations');

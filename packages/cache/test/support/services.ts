@@ -1,7 +1,7 @@
-// The throwaway Redis and Redis Cluster of @mentora/services (a devDependency).
+// The throwaway Redis and Redis Cluster of @mentora/testing (a devDependency).
 export {
   type RedisClusterService,
   type RedisService,
   startRedis,
   startRedisCluster,
-} from '@mentora/services';
+} from '@mentora/testing';

@@ -3,7 +3,7 @@
 // rows recorded after it is back arrive.
 import { join } from 'node:path';
 import { createMetrics, type Logger } from '@mentora/monitoring';
-import { useSupabaseStack } from '@mentora/services/vitest';
+import { useSupabaseStack } from '@mentora/testing/vitest';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

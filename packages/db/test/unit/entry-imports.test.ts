@@ -35,6 +35,6 @@ describe('entry points', () => {
   });
 
   it('the testing entry is where the harness comes in', async () => {
-    expect(await externalImports('testing.ts')).toContain('@mentora/services');
+    expect(await externalImports('testing.ts')).toContain('@mentora/testing');
   });
 });

@@ -8,7 +8,7 @@ import { createRedisStore as createCacheRedisStore } from '@mentora/cache/redis'
 import { createSupabaseClients, type SupabaseClients } from '@mentora/db';
 import { createMemoryStore as createMemoryLimitStore, createRateLimiter } from '@mentora/ratelimit';
 import { createRedisConnection, type RedisConnection } from '@mentora/redis';
-import { useRedis, useSupabaseStack } from '@mentora/services/vitest';
+import { useRedis, useSupabaseStack } from '@mentora/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWithInfrastructure, requireFeature } from '../../src/index.js';
 import { createDatabaseFeatureFlags } from '../../src/supabase.js';

@@ -4,7 +4,7 @@ import { createStaticFeatureFlags } from '@mentora/config';
 import { createRateLimiter, type RateLimiter } from '@mentora/ratelimit';
 import { createRedisStore } from '@mentora/ratelimit/redis';
 import { createRedisConnection, type RedisConnection } from '@mentora/redis';
-import { useRedis } from '@mentora/services/vitest';
+import { useRedis } from '@mentora/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplayGuard, createWithInfrastructure, signWebhook, verifyWebhook } from '../../src/index.js';
 import { createRedisReplayStore } from '../../src/redis.js';

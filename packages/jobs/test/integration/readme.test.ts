@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { getFreePort } from '@mentora/services';
+import { getFreePort } from '@mentora/testing';
 import { expect, it } from 'vitest';
 
 it('the README quick start runs and prints the completed run', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createInfrastructureWriters, createSupabaseClients, type SupabaseClients } from '@mentora/db';
 import { createLogger, createMetrics, type ErrorReporter, type Metrics } from '@mentora/monitoring';
-import { type SupabaseStack, type SupabaseStackMode, startSupabaseStack } from '@mentora/services';
+import { type SupabaseStack, type SupabaseStackMode, startSupabaseStack } from '@mentora/testing';
 import { serve } from 'inngest/node';
 import { afterAll, beforeAll } from 'vitest';
 import {

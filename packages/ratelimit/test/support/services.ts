@@ -1,2 +1,2 @@
-// Throwaway real Redis / Redis Cluster from the workspace harness (@mentora/services).
-export { startRedis, startRedisCluster } from '@mentora/services';
+// Throwaway real Redis / Redis Cluster from the workspace harness (@mentora/testing).
+export { startRedis, startRedisCluster } from '@mentora/testing';

@@ -2,7 +2,7 @@
 // connection, silent and stopped servers, health probes, and who closes what.
 import { loadConfig, Secret } from '@mentora/config';
 import { InvalidArgumentError, ServiceUnavailableError } from '@mentora/errors';
-import { startRedis } from '@mentora/services';
+import { startRedis } from '@mentora/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisConnection, type RedisConnection, RedisErrorCode } from '../../src/index.ts';

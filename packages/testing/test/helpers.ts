@@ -12,7 +12,7 @@ export const USER_B = '0b000000-0000-4000-a000-00000000000b';
  * matters) and a seed: one note per user, readable and writable only by its owner.
  */
 export async function writeNotesSchema(): Promise<{ dir: string; migrationsDir: string; seedFile: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'mentora-services-test-'));
+  const dir = await mkdtemp(join(tmpdir(), 'mentora-testing-test-'));
   const migrationsDir = join(dir, 'migrations');
   await mkdir(migrationsDir);
   await writeFile(

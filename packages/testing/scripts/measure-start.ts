@@ -1,5 +1,5 @@
 // Measures how long startSupabaseStack takes in each mode with the repository's migrations and
-// seed: `pnpm --filter @mentora/services measure [runs]`. Runs the modes interleaved and prints medians.
+// seed: `pnpm --filter @mentora/testing measure [runs]`. Runs the modes interleaved and prints medians.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SupabaseStackMode, type SupabaseStackTimings, startSupabaseStack } from '../src/stack.ts';

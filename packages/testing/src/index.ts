@@ -1,4 +1,4 @@
-// @mentora/services: throwaway real services on free loopback ports, for tests and `pnpm dev`.
+// @mentora/testing: throwaway real services on free loopback ports, for tests and `pnpm dev`.
 // Vitest fixtures live on the `./vitest` entry so this one never imports vitest.
 export * from './binaries.ts';
 export * from './exec.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-const RUN_MJS = join(import.meta.dirname, '..', '..', 'bootstrap', 'run.mjs');
+const RUN_MJS = join(import.meta.dirname, '..', '..', '..', 'tooling', 'bootstrap', 'run.mjs');
 
 /** Stand-in pnpm: logs its arguments and which `node` a script it runs would get. */
 const FAKE_PNPM = `#!/bin/sh

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { createHmac, randomBytes } from 'node:crypto';
+import { InvalidArgumentError } from '@mentora/errors';
 
 export type SupabaseRole = 'anon' | 'authenticated' | 'service_role' | (string & {});
 
 export interface SignSupabaseJwtOptions {
   role: SupabaseRole;
   sub?: string;
-  /** Seconds until expiry, or a jose time span such as '1h'. Default: 10 years, like Supabase's API keys. */
+  /** Seconds until expiry, or a span such as '30m', '1h', '7d'. Default: 10 years, like Supabase's API keys. */
   expiresIn?: number | string;
   /** Extra claims (email, app_metadata, ...). They cannot override iss/role/sub/iat/exp. */
   claims?: Record<string, unknown>;
@@ -22,19 +22,38 @@ export function generateJwtSecret(): string {
   return randomBytes(32).toString('hex');
 }
 
+const SPAN_UNITS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
+
+/** `3600` or `'1h'` → seconds. */
+function spanSeconds(span: number | string): number {
+  if (typeof span === 'number' && Number.isFinite(span)) return Math.floor(span);
+  const match = typeof span === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(span) : null;
+  if (!match)
+    throw new InvalidArgumentError(`expiresIn must be seconds or a span like '1h', not ${String(span)}`);
+  return Math.floor(Number(match[1]) * (SPAN_UNITS[match[2] as string] as number));
+}
+
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
 /**
  * Signs an HS256 JWT the way Supabase signs its API keys: `{ iss: 'supabase', role, iat, exp }`
  * (plus `sub` for a user). PostgREST switches to the database role named by the `role` claim.
+ * HS256 is one HMAC over `header.payload`: node:crypto does it, no JWT library needed.
  */
 export async function signSupabaseJwt(secret: string, options: SignSupabaseJwtOptions): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const expiresIn = options.expiresIn ?? TEN_YEARS_SECONDS;
-  const jwt = new SignJWT({ ...options.claims, iss: 'supabase', role: options.role })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt(now)
-    .setExpirationTime(typeof expiresIn === 'number' ? now + expiresIn : expiresIn);
-  if (options.sub !== undefined) jwt.setSubject(options.sub);
-  return jwt.sign(new TextEncoder().encode(secret));
+  const exp = now + spanSeconds(options.expiresIn ?? TEN_YEARS_SECONDS);
+  const payload = {
+    ...options.claims,
+    iss: 'supabase',
+    role: options.role,
+    ...(options.sub === undefined ? {} : { sub: options.sub }),
+    iat: now,
+    exp,
+  };
+  const signingInput = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}`;
+  const signature = createHmac('sha256', secret).update(signingInput).digest('base64url');
+  return `${signingInput}.${signature}`;
 }
 
 /** The anon and service_role API keys for a secret. */

@@ -11,7 +11,7 @@ import { waitForPortClosed } from './helpers.ts';
 const execFileAsync = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', 'src', 'cli.ts');
 
-describe('pnpm services up|status|down', () => {
+describe('mentora-testing up|status|down|env', () => {
   let root: string;
   const env = { ...process.env };
   // The CLI prefers pnpm's INIT_CWD; this test points it at a throwaway "repository" instead.
@@ -36,7 +36,7 @@ describe('pnpm services up|status|down', () => {
   it('starts the embedded stack and Redis in the background, reports them, and stops them', async () => {
     const up = await cli('up', '--bare');
     expect(up.code).toBe(0);
-    const stateFile = join(root, '.mentora-services', 'state.json');
+    const stateFile = join(root, '.mentora-testing', 'state.json');
     const state = JSON.parse(await readFile(stateFile, 'utf8')) as { pid: number; services: ServicesInfo };
     const { supabase, redis } = state.services;
     if (!supabase || !redis) throw new Error('state is missing services');
@@ -57,6 +57,12 @@ describe('pnpm services up|status|down', () => {
     expect(status.stdout).toContain('running');
     expect(status.stdout).not.toContain('DOWN');
 
+    const env = await cli('env');
+    expect(env.code).toBe(0);
+    expect(env.stdout).toContain(`NEXT_PUBLIC_SUPABASE_URL=${supabase.url}\n`);
+    expect(env.stdout).toContain(`SUPABASE_SERVICE_ROLE_KEY=${supabase.serviceRoleKey}\n`);
+    expect(env.stdout).toContain(`REDIS_URL=${redis.url}\n`);
+
     const down = await cli('down');
     expect(down.code).toBe(0);
     expect(existsSync(stateFile)).toBe(false);
@@ -64,5 +70,6 @@ describe('pnpm services up|status|down', () => {
       expect(await waitForPortClosed(Number(new URL(url).port))).toBe(true);
     }
     expect((await cli('status')).stdout).toContain('Nothing is running');
+    expect((await cli('env')).code).toBe(1);
   });
 });

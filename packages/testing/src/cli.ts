@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `pnpm services up|down|status`: the embedded Supabase stack and Redis for `pnpm dev`, run by a
+// `mentora-testing up|down|status|env`: the embedded Supabase stack and Redis for local work, run by a
 // background daemon (PGlite lives inside a Node process, so something has to stay up). State
-// (pid, URLs, keys) goes to <repo>/.mentora-services/state.json. Throwaway local keys only.
+// (pid, URLs, keys) goes to <project>/.mentora-testing/state.json. Throwaway local keys only.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { isPortOpen } from './ports.ts';
-import { type ServicesInfo, type StartServicesOptions, startServices } from './services.ts';
+import { type ServicesInfo, type StartServicesOptions, servicesEnv, startServices } from './services.ts';
 
 interface State {
   pid: number;
@@ -18,28 +18,38 @@ interface State {
   services: ServicesInfo;
 }
 
-const USAGE = `Usage: pnpm services <command> [options]
+const USAGE = `Usage: mentora-testing <command> [options]
 
 Commands:
-  up       start the services in the background and print their URLs and keys
+  up       start the services in the background and print their variables
   down     stop them
   status   show what is running
+  env      print the running services' variables as KEY=value lines (for a .env file)
 
 Options for up:
-  --mode embedded|postgres   database behind PostgREST (default embedded: PGlite, nothing to install)
-  --bare                     do not apply supabase/migrations and supabase/seed.sql
+  --mode embedded|postgres   database behind PostgREST (default embedded: PGlite, no system package)
+  --migrations <dir>         SQL migrations to apply (default supabase/migrations, when it exists)
+  --seed <file>              SQL seed to apply after them (default supabase/seed.sql, when it exists)
+  --bare                     apply no migrations and no seed
+  --port <n>                 serve the Supabase API on this port (default: a free one)
+  --jwt-secret <secret>      sign the keys with this secret, at least 32 characters (default: random)
   --no-redis                 no Redis
   --cluster                  also a 3-master Redis Cluster
 `;
 
-function findRepoRoot(from: string): string {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(from);
-    dir = parent;
+/** The project the services belong to: the workspace root, else the nearest package.json, else cwd. */
+function findProjectRoot(from: string): string {
+  const start = resolve(from);
+  for (const marker of ['pnpm-workspace.yaml', 'package.json']) {
+    let dir = start;
+    for (;;) {
+      if (existsSync(join(dir, marker))) return dir;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
   }
+  return start;
 }
 
 function isAlive(pid: number): boolean {
@@ -61,19 +71,16 @@ async function readState(stateFile: string): Promise<State | undefined> {
 
 function printServices(info: ServicesInfo): void {
   const lines: string[] = [];
+  const env = servicesEnv(info);
   if (info.supabase) {
     const s = info.supabase;
-    lines.push(
-      `Supabase (${s.mode}, started in ${s.startMs} ms)`,
-      `  SUPABASE_URL=${s.url}`,
-      `  SUPABASE_ANON_KEY=${s.anonKey}`,
-      `  SUPABASE_SERVICE_ROLE_KEY=${s.serviceRoleKey}`,
-      `  SUPABASE_JWT_SECRET=${s.jwtSecret}`,
-      `  DATABASE_URL=${s.databaseUrl}`,
-      `  (PostgREST itself: ${s.postgrestUrl})`,
-    );
+    lines.push(`Supabase (${s.mode}, started in ${s.startMs} ms; PostgREST itself at ${s.postgrestUrl})`);
   }
-  if (info.redis) lines.push(`Redis`, `  REDIS_URL=${info.redis.url}`);
+  if (info.redis) lines.push(`Redis at ${info.redis.url}`);
+  lines.push(
+    'Variables (@mentora/config names):',
+    ...Object.entries(env).map(([key, value]) => `  ${key}=${value}`),
+  );
   if (info.redisCluster) {
     lines.push(
       'Redis Cluster',
@@ -83,30 +90,46 @@ function printServices(info: ServicesInfo): void {
   console.log(lines.join('\n'));
 }
 
-function parseUpOptions(args: string[], root: string): StartServicesOptions {
+function parseUpOptions(args: string[], root: string, cwd: string): StartServicesOptions {
   let mode: 'embedded' | 'postgres' = 'embedded';
   let bare = false;
   let redis = true;
   let cluster = false;
+  let migrationsDir = join(root, 'supabase', 'migrations');
+  let seedFile = join(root, 'supabase', 'seed.sql');
+  let port: number | undefined;
+  let jwtSecret: string | undefined;
+  const value = (i: number, name: string): string => {
+    const next = args[i];
+    if (next === undefined || next.startsWith('--')) throw new Error(`${name} needs a value\n\n${USAGE}`);
+    return next;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--mode') {
-      const value = args[++i];
-      if (value !== 'embedded' && value !== 'postgres')
-        throw new Error(`--mode must be embedded or postgres, not ${value}`);
-      mode = value;
-    } else if (arg === '--bare') bare = true;
+      const given = value(++i, arg);
+      if (given !== 'embedded' && given !== 'postgres')
+        throw new Error(`--mode must be embedded or postgres, not ${given}`);
+      mode = given;
+    } else if (arg === '--migrations') migrationsDir = resolve(cwd, value(++i, arg));
+    else if (arg === '--seed') seedFile = resolve(cwd, value(++i, arg));
+    else if (arg === '--port') {
+      port = Number(value(++i, arg));
+      if (!Number.isInteger(port) || port <= 0 || port > 65_535)
+        throw new Error(`--port must be a TCP port number, not ${args[i]}`);
+    } else if (arg === '--jwt-secret') jwtSecret = value(++i, arg);
+    else if (arg === '--bare') bare = true;
     else if (arg === '--no-redis') redis = false;
     else if (arg === '--cluster') cluster = true;
     else throw new Error(`Unknown option ${arg}\n\n${USAGE}`);
   }
-  const migrationsDir = join(root, 'supabase', 'migrations');
-  const seedFile = join(root, 'supabase', 'seed.sql');
   return {
     supabase: {
       mode,
       ...(!bare && existsSync(migrationsDir) ? { migrationsDir } : {}),
       ...(!bare && existsSync(seedFile) ? { seedFile } : {}),
+      ...(port === undefined ? {} : { port }),
+      ...(jwtSecret === undefined ? {} : { jwtSecret }),
     },
     redis,
     redisCluster: cluster,
@@ -143,7 +166,7 @@ async function daemon(stateDir: string, options: StartServicesOptions): Promise<
   setInterval(() => {}, 1 << 30);
 }
 
-async function up(args: string[], root: string, stateDir: string): Promise<number> {
+async function up(args: string[], root: string, stateDir: string, cwd: string): Promise<number> {
   const stateFile = join(stateDir, 'state.json');
   const existing = await readState(stateFile);
   if (existing && isAlive(existing.pid)) {
@@ -152,7 +175,7 @@ async function up(args: string[], root: string, stateDir: string): Promise<numbe
     return 0;
   }
   await rm(stateFile, { force: true });
-  const options = parseUpOptions(args, root);
+  const options = parseUpOptions(args, root, cwd);
   await mkdir(stateDir, { recursive: true });
   // Keep the state folder out of git even where the repository's .gitignore does not list it.
   await writeFile(join(stateDir, '.gitignore'), '*\n');
@@ -240,6 +263,16 @@ async function status(stateDir: string): Promise<number> {
   return alive ? 0 : 1;
 }
 
+async function printEnv(stateDir: string): Promise<number> {
+  const state = await readState(join(stateDir, 'state.json'));
+  if (!state || !isAlive(state.pid)) {
+    console.error('Nothing is running: start the services with `mentora-testing up`.');
+    return 1;
+  }
+  for (const [key, value] of Object.entries(servicesEnv(state.services))) console.log(`${key}=${value}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === '__daemon') {
@@ -248,11 +281,15 @@ async function main(argv: string[]): Promise<number> {
     await daemon(stateDir, JSON.parse(json) as StartServicesOptions);
     return -1;
   }
-  const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
-  const stateDir = join(root, '.mentora-services');
+  // INIT_CWD: where the user ran `pnpm <script>` / `npm run`, not the package dir the script runs in.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const root = findProjectRoot(cwd);
+  const stateDir = join(root, '.mentora-testing');
   switch (command) {
     case 'up':
-      return up(args, root, stateDir);
+      return up(args, root, stateDir, cwd);
+    case 'env':
+      return printEnv(stateDir);
     case 'down':
       return down(stateDir);
     case 'status':

@@ -1,4 +1,4 @@
-// Vitest helpers. A separate entry (`@mentora/services/vitest`) so that importing the harness
+// Vitest helpers. A separate entry (`@mentora/testing/vitest`) so that importing the harness
 // itself never pulls in vitest.
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type RedisClusterService, type RedisService, startRedis, startRedisCluster } from './redis.ts';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Extensions, PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { ConfigError } from '@mentora/errors';
 
 export interface StartPgliteOptions {
   /**
@@ -29,6 +30,23 @@ export interface PgliteService {
   /** Directory holding the data, when persisted. */
   readonly dataDir: string | undefined;
   stop(): Promise<void>;
+}
+
+const PGLITE_PEERS = '@electric-sql/pglite @electric-sql/pglite-socket @electric-sql/pglite-pgvector';
+
+/** Turns "module not found" for an optional peer into an error that says what to install. */
+function missingPeer(name: string): (error: unknown) => never {
+  return (error) => {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new ConfigError(
+        `The embedded stack needs ${name}, an optional peer dependency of @mentora/testing: ` +
+          `npm install -D ${PGLITE_PEERS}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  };
 }
 
 /**
@@ -59,14 +77,16 @@ export async function startPglite(options: StartPgliteOptions = {}): Promise<Pgl
   let db: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   try {
-    // Loaded on demand: the postgres mode of the stack must work where PGlite is not installed.
+    // Loaded on demand (optional peers): the postgres mode of the stack and Redis work without PGlite.
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite-socket'),
+      import('@electric-sql/pglite').catch(missingPeer('@electric-sql/pglite')),
+      import('@electric-sql/pglite-socket').catch(missingPeer('@electric-sql/pglite-socket')),
     ]);
     const extensions: Extensions = {};
     if (options.pgvector !== false)
-      extensions.vector = (await import('@electric-sql/pglite-pgvector')).vector;
+      extensions.vector = (
+        await import('@electric-sql/pglite-pgvector').catch(missingPeer('@electric-sql/pglite-pgvector'))
+      ).vector;
     db = await PGlite.create({
       ...(dataDir === undefined ? {} : { dataDir }),
       // Throwaway data: skip the fsync-per-commit of the persisted modes.

@@ -52,7 +52,7 @@ export async function psqlRunner(databaseUrl: string): Promise<SqlRunner> {
         {
           input: sql,
           // Only what psql needs: a caller's PG* variables must not change the target.
-          env: { PATH: SYSTEM_PATH, PGCONNECT_TIMEOUT: '10', PGAPPNAME: 'mentora-services' },
+          env: { PATH: SYSTEM_PATH, PGCONNECT_TIMEOUT: '10', PGAPPNAME: 'mentora-testing' },
         },
       );
     } catch (error) {

@@ -26,8 +26,42 @@ export interface ServicesInfo {
   redisCluster?: { nodes: { host: string; port: number }[] };
 }
 
+/**
+ * The services' URLs and keys under the variable names `@mentora/config` reads, which `validateConfig`
+ * accepts in every profile that has defaults for the rest: spread it over an environment,
+ * `loadConfig({ ...process.env, ...servicesEnv(info) })`. A Redis sets the cache driver to redis.
+ */
+export function servicesEnv(info: ServicesInfo): ServicesEnv {
+  const env: ServicesEnv = {};
+  if (info.supabase) {
+    env.NEXT_PUBLIC_SUPABASE_URL = info.supabase.url;
+    env.NEXT_PUBLIC_SUPABASE_ANON_KEY = info.supabase.anonKey;
+    env.SUPABASE_SERVICE_ROLE_KEY = info.supabase.serviceRoleKey;
+    env.SUPABASE_JWT_SECRET = info.supabase.jwtSecret;
+    env.DATABASE_URL = info.supabase.databaseUrl;
+  }
+  if (info.redis) {
+    env.CACHE_DRIVER = 'redis';
+    env.REDIS_URL = info.redis.url;
+  }
+  return env;
+}
+
+/** What `servicesEnv` fills in: the Supabase variables with a stack, the cache's with a Redis. */
+export interface ServicesEnv {
+  NEXT_PUBLIC_SUPABASE_URL?: string;
+  NEXT_PUBLIC_SUPABASE_ANON_KEY?: string;
+  SUPABASE_SERVICE_ROLE_KEY?: string;
+  SUPABASE_JWT_SECRET?: string;
+  DATABASE_URL?: string;
+  CACHE_DRIVER?: 'redis';
+  REDIS_URL?: string;
+}
+
 export interface RunningServices {
   readonly info: ServicesInfo;
+  /** `servicesEnv(info)`: the variables `@mentora/config` reads, filled in for these services. */
+  env(): ServicesEnv;
   readonly supabase?: SupabaseStack;
   readonly redis?: RedisService;
   readonly redisCluster?: RedisClusterService;
@@ -78,6 +112,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
   let stopping: Promise<void> | undefined;
   return {
     info,
+    env: () => servicesEnv(info),
     ...(stack ? { supabase: stack } : {}),
     ...(single ? { redis: single } : {}),
     ...(cluster ? { redisCluster: cluster } : {}),

@@ -3,6 +3,7 @@ import { DEV_DEFAULTS, loadConfig, validateConfig } from '@mentora/config';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../src/ports.ts';
+import { servicesEnv } from '../src/services.ts';
 import { type SupabaseStack, startSupabaseStack } from '../src/stack.ts';
 import { USER_A, writeNotesSchema } from './helpers.ts';
 
@@ -45,6 +46,28 @@ describe('Supabase stack and @mentora/config agree', () => {
       expect(config.database.serviceRoleKey.reveal()).toBe(stack.serviceRoleKey);
       expect(config.database.jwtSecret?.reveal()).toBe(DEV_DEFAULTS.jwtSecret);
       expect(config.database.databaseUrl?.reveal()).toBe(stack.databaseUrl);
+    }
+  });
+
+  it('servicesEnv() (what `mentora-testing env` prints) is accepted by validateConfig, Redis included', () => {
+    const env = servicesEnv({
+      supabase: {
+        mode: stack.mode,
+        url: stack.url,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        jwtSecret: stack.jwtSecret,
+        databaseUrl: stack.databaseUrl,
+        postgrestUrl: stack.postgrestUrl,
+        startMs: stack.timings.totalMs,
+      },
+      redis: { url: 'redis://127.0.0.1:6390', host: '127.0.0.1', port: 6390 },
+    });
+    for (const profile of ['development', 'test'] as const) {
+      const config = validateConfig({ ...env }, { profile });
+      expect(config.database.supabaseUrl).toBe(stack.url);
+      expect(config.cache.driver).toBe('redis');
+      expect(config.cache.redisUrl?.reveal()).toBe('redis://127.0.0.1:6390');
     }
   });
 
