@@ -25,7 +25,7 @@ insert into allowed
 select 'authenticated', t, '', 'SELECT'
 from unnest(array['creators', 'students', 'videos', 'video_chunks', 'chat_sessions', 'chat_messages',
   'video_progress', 'quiz_attempts', 'project_submissions', 'student_achievements', 'analytics_events',
-  'analytics_daily_metrics']) as t
+  'analytics_daily_metrics', 'quizzes']) as t
 union all
 select 'authenticated', t, '', 'DELETE' from unnest(array['videos', 'chat_sessions']) as t
 union all

@@ -68,8 +68,8 @@ function rowRefused(error: unknown): boolean {
  * system_health_logs, cache_statistics, rate_limit_violations) — pass them to `createMetrics` from
  * `@mentora/monitoring`, or to `createInfrastructureSinks` for the cache and the rate limiter.
  *
- * A batch that fails because the database refuses some of its rows (a check constraint, a referenced
- * creator that was deleted) is split and retried in halves, within a small budget of requests, so the
+ * A batch that fails because the database refuses some of its rows (a check constraint, a value of the
+ * wrong type, a referenced row that is gone) is split and retried in halves, within a small budget of requests, so the
  * valid rows are still written; refused rows are dropped and logged. An outage fails the whole batch
  * (the batching writer counts it).
  */

@@ -102,7 +102,7 @@ describe('createInfrastructureWriters + createMetrics', () => {
     expect(health.rows).toEqual([{ status: 'degraded', error: 'cache:TIMEOUT' }]);
   });
 
-  it('a row the database refuses (a deleted creator) is isolated; the rest of its batch is written', async () => {
+  it('a row the database refuses (a check constraint) is isolated; the rest of its batch is written', async () => {
     const run = crypto.randomUUID();
     const lines: Parameters<typeof memoryLogger>[0] = [];
     const writers = createInfrastructureWriters(clients, { logger: memoryLogger(lines) });
@@ -111,14 +111,14 @@ describe('createInfrastructureWriters + createMetrics', () => {
       model: 'gpt-4o',
       operation: 'chat',
       input_tokens: i,
-      output_tokens: 0,
+      // Row 7 breaks a check constraint (tokens are never negative): the whole insert is refused.
+      output_tokens: i === 7 ? -1 : 0,
       cost_usd: 0,
       latency_ms: null,
       success: true,
       error_code: null,
       user_id: null,
-      // Row 7 names a creator that does not exist: a foreign-key violation for the whole insert.
-      creator_id: i === 7 ? crypto.randomUUID() : null,
+      creator_id: null,
       request_id: run,
       created_at: new Date().toISOString(),
     }));
