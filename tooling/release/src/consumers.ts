@@ -110,13 +110,15 @@ export function installedNames(dir: string): Set<string> {
   return names;
 }
 
-/** Optional peers, and heavy adapters, that a consumer of `pkg`'s root entry must not have installed. */
-export function forbiddenInMinimal(all: readonly Published[]): string[] {
-  const optional = all.flatMap(({ manifest }) =>
-    Object.entries(manifest.peerDependenciesMeta ?? {})
-      .filter(([, meta]) => meta.optional)
-      .map(([name]) => name),
-  );
+/**
+ * What a consumer of `item`'s root entry alone must not get: the package's own optional peers, and the
+ * heavy adapters whatever the manifests say. An optional peer of another package (`@mentora/db` for
+ * `@mentora/http`) says nothing about this one, which may depend on it outright.
+ */
+export function forbiddenInMinimal(item: Published): string[] {
+  const optional = Object.entries(item.manifest.peerDependenciesMeta ?? {})
+    .filter(([, meta]) => meta.optional)
+    .map(([name]) => name);
   return [...new Set([...optional, ...HEAVY_ADAPTERS])].sort();
 }
 
@@ -180,8 +182,8 @@ export async function checkMinimalConsumer(
   ctx: ConsumerContext,
   client: Client,
   item: Published,
-  forbidden: readonly string[],
 ): Promise<MinimalResult> {
+  const forbidden = forbiddenInMinimal(item);
   const name = item.manifest.name;
   const dir = await createConsumer(ctx, `${client}-${item.pkg.dir}`);
   const problems: string[] = [];
