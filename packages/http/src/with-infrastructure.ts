@@ -157,6 +157,45 @@ function withHeaders(response: Response, set: (headers: Headers) => void): Respo
   }
 }
 
+/**
+ * The path of an absolute `http(s):` URL as `new URL(url).pathname` gives it, without parsing the URL:
+ * `request.url` is already serialized by the URL parser (a Request normalizes its URL), so the path
+ * is the text between the authority and the query or fragment. Anything else goes through `URL`.
+ */
+export function pathnameOf(url: string): string {
+  const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
+  if (start > 0) {
+    let i = start;
+    while (i < url.length) {
+      const c = url.charCodeAt(i);
+      if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x5c /* \ */) break;
+      i++;
+    }
+    if (i === url.length || url.charCodeAt(i) !== 0x2f) return '/';
+    let end = i + 1;
+    while (end < url.length) {
+      const c = url.charCodeAt(end);
+      if (c === 0x3f || c === 0x23) break;
+      // A backslash, a dot segment or a character the serializer would have escaped: not a
+      // serialized URL, let the parser decide.
+      if (c === 0x5c || c <= 0x20 || c >= 0x7f || (c === 0x2e && url.charCodeAt(end - 1) === 0x2f)) {
+        return parsedPathname(url);
+      }
+      end++;
+    }
+    return url.slice(i, end);
+  }
+  return parsedPathname(url);
+}
+
+function parsedPathname(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '/';
+  }
+}
+
 function toResponse(result: HandlerResult): Response {
   if (result instanceof Response) return result;
   if (result === undefined) return new Response(null, { status: 204 });
@@ -241,19 +280,10 @@ export function createWithInfrastructure(source: InfrastructureSource): WithInfr
       const started = performance.now();
       const requestId = requestIdFrom(request);
       const method = request.method;
-      let route = options.route;
-      if (route === undefined) {
-        try {
-          route = new URL(request.url).pathname;
-        } catch {
-          route = '/';
-        }
-      }
-      const routeName = route;
+      const routeName = options.route ?? pathnameOf(request.url);
 
       return runWithContext({ requestId, route: routeName, method }, async () => {
         let r: Resolved | undefined;
-        let log: Logger | undefined;
         let release: (() => void) | undefined;
         let user: AuthUser | null = null;
         let ip: string | null = null;
@@ -262,7 +292,6 @@ export function createWithInfrastructure(source: InfrastructureSource): WithInfr
         let failure: unknown;
         try {
           r = await resolve();
-          log = r.deps.logger.child({ requestId });
           if (r.deps.lifecycle) {
             release = r.deps.lifecycle.enter();
             if (release === undefined) {
@@ -305,11 +334,18 @@ export function createWithInfrastructure(source: InfrastructureSource): WithInfr
             }
           }
 
+          const base = r.deps.logger;
+          let child: Logger | undefined;
           const ctx: HandlerContext<P> = {
             requestId,
             user,
             plan,
-            log,
+            // Made on first use: most handlers never log, and the wrapper's own lines carry the
+            // request id as a field instead.
+            get log() {
+              child ??= base.child({ requestId });
+              return child;
+            },
             clientIp: ip,
             route: routeName,
             params: nextContext?.params,
@@ -329,11 +365,11 @@ export function createWithInfrastructure(source: InfrastructureSource): WithInfr
           if (limit !== undefined) applyRateLimitHeaders(headers, limit);
         });
         const durationMs = Math.round((performance.now() - started) * 100) / 100;
-        const logger = log ?? r?.deps.logger;
+        const logger = r?.deps.logger;
         const errorCode = failure === undefined ? undefined : errorToAPIResponse(failure).code;
 
         if (failure !== undefined && status >= 500) {
-          logger?.error('request failed', { error: failure, method, route: routeName, status });
+          logger?.error('request failed', { error: failure, requestId, method, route: routeName, status });
           if (errorTracking && r?.deps.reporter) {
             try {
               r.deps.reporter.captureException(failure, {
@@ -342,12 +378,13 @@ export function createWithInfrastructure(source: InfrastructureSource): WithInfr
                 tags: { route: routeName, method, status: String(status) },
               });
             } catch (error) {
-              logger?.warn('error reporter failed', { error });
+              logger?.warn('error reporter failed', { error, requestId });
             }
           }
         }
         if (logging) {
           logger?.info('request completed', {
+            requestId,
             method,
             route: routeName,
             status,
@@ -369,7 +406,7 @@ export function createWithInfrastructure(source: InfrastructureSource): WithInfr
               errorCode: errorCode ?? null,
             });
           } catch (error) {
-            logger?.warn('request metric failed', { error });
+            logger?.warn('request metric failed', { error, requestId });
           }
         }
         if (r === undefined && failure !== undefined) {

@@ -18,6 +18,7 @@ import {
   requireFeature,
   requirePlan,
 } from '../../src/index.js';
+import { pathnameOf } from '../../src/with-infrastructure.js';
 import { countingReporter, memoryMetrics, recordingLogger } from '../support/recorders.js';
 
 const JWT_SECRET = 'a-test-jwt-secret-that-is-long-enough-123456';
@@ -540,5 +541,36 @@ describe('createWithInfrastructure: configuration mistakes fail at startup', () 
     expect(() => createWithInfrastructure({ logger, auth: { jwksUrl: 'not a url' } })).toThrow(/JWKS URL/);
     expect(() => createWithInfrastructure({ logger, trustProxy: ['10.0.0.0/99'] })).toThrow(/prefix length/);
     expect(() => createWithInfrastructure({} as InfrastructureDeps)).toThrow(/logger/);
+  });
+});
+
+describe('the route name from the request URL', () => {
+  it('is the pathname the URL parser gives, for serialized and unusual URLs alike', () => {
+    const urls = [
+      'http://127.0.0.1:3000/wrapped',
+      'https://example.com/api/videos/42?x=1#top',
+      'http://example.com',
+      'http://example.com?q=/not/the/path',
+      'https://user:pw@example.com:8443/a/b/#/frag',
+      'http://example.com/%7Euser/a%20b?',
+      'http://example.com/a/../b/./c',
+      'http://example.com/a\\b',
+      'http://[::1]:3000/x/y',
+      'http://example.com/caf\u00e9',
+      'file:///etc/hosts',
+      'not a url',
+    ];
+    for (const url of urls) {
+      let expected: string;
+      try {
+        expected = new URL(url).pathname;
+      } catch {
+        expected = '/';
+      }
+      expect(pathnameOf(url), url).toBe(expected);
+      // What a handler actually receives: the URL as a Request serializes it (no credentials allowed).
+      if (url.startsWith('http') && !url.includes('@'))
+        expect(pathnameOf(new Request(url).url), url).toBe(expected);
+    }
   });
 });

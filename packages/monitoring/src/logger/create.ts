@@ -84,8 +84,8 @@ export function createLogger(options: CreateLoggerOptions): MentoraLogger {
     closed: false,
     closing: undefined,
   };
-  const written = () => {
-    core.completed += 1;
+  const written = (lines: number) => {
+    core.completed += lines;
     const waiters = core.waiters;
     while (waiters.length > 0 && (waiters[0] as { target: number }).target <= core.completed) {
       waiters.shift()?.resolve();
@@ -155,6 +155,8 @@ function makeLogger(core: Core, bound: BoundFields): MentoraLogger {
 /** Waits for the lines issued before the call, not for lines logged meanwhile (a busy logger still flushes). */
 function flush(core: Core): Promise<void> {
   if (core.completed >= core.issued) return Promise.resolve();
+  // Lines joined for this turn's write go out now rather than on the next turn.
+  for (const t of core.transports) t.writePending();
   return new Promise((resolve) => core.waiters.push({ target: core.issued, resolve }));
 }
 

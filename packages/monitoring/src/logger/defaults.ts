@@ -13,7 +13,8 @@ const MAX_DEFAULTS = 256;
  * The logger a package uses when its caller gave none, the same in every Mentora package: warnings and
  * errors, as JSON lines, on stderr. A failing dependency (Redis down, a flush that failed) is never
  * silent, and a library does not fill its host's output with info lines nobody asked for. Stderr
- * writes are synchronous for files and pipes on Linux, so nothing is left to flush at exit.
+ * writes are synchronous for files and pipes on Linux, and lines waiting for the end of the turn are
+ * written at exit, so nothing is left to flush.
  *
  * Cheap to call: loggers for the same `service` are shared. It has no `close()` (it owns nothing).
  */

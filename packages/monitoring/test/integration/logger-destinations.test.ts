@@ -34,9 +34,9 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-function checkLines(text: string): void {
+function checkLines(text: string, count = LINES): void {
   const lines = text.split('\n').filter(Boolean);
-  expect(lines).toHaveLength(LINES);
+  expect(lines).toHaveLength(count);
   lines.forEach((line, seq) => {
     const record = JSON.parse(line);
     expect(record.seq).toBe(seq);
@@ -59,6 +59,13 @@ describe('flush before exit, in a child process', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     checkLines(stdout);
+  });
+
+  it('lines still waiting to be written when the process exits in the same turn reach stdout', async () => {
+    const { code, stdout, stderr } = await run(['exit', '200']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    checkLines(stdout, 200);
   });
 });
 

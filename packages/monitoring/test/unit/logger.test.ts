@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { NotFoundError, ServiceUnavailableError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type LogLevel, runWithContext } from '../../src/index.js';
@@ -177,6 +178,40 @@ describe('createLogger, JSON lines', () => {
     await logger.flush();
     expect(a.lines()).toEqual(b.lines());
     expect(a.lines()).toHaveLength(1);
+  });
+
+  it('joins the lines of one turn into one write, made by flush() or by the next turn at the latest', async () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
+    const logger = createLogger({ service: 's', destination: stream });
+    logger.info('one');
+    logger.info('two');
+    await logger.flush();
+    expect(chunks).toHaveLength(1);
+    expect(
+      chunks[0]
+        ?.split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).message),
+    ).toEqual(['one', 'two']);
+
+    logger.info('three');
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(chunks).toHaveLength(2);
+    expect(JSON.parse(chunks[1] as string).message).toBe('three');
+
+    logger.info('four');
+    await logger.close();
+    expect(chunks.map((c) => JSON.parse(c.split('\n')[0] as string).message)).toEqual([
+      'one',
+      'three',
+      'four',
+    ]);
   });
 });
 
