@@ -31,5 +31,8 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
       const reply = await op.call('set', [`${prefix}${key}`, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX']);
       return reply === 'OK';
     },
+    async delete(key) {
+      await op.call('del', [`${prefix}${key}`]);
+    },
   };
 }

@@ -119,6 +119,8 @@ export function signWebhook(
 export interface ReplayStore {
   /** Stores `key` for `ttlMs` unless present; resolves true when it was stored (first sighting). */
   setIfAbsent(key: string, ttlMs: number): Promise<boolean>;
+  /** Forgets `key`, so the next delivery with that id is taken again. */
+  delete(key: string): Promise<void>;
 }
 
 export interface ReplayGuardOptions {
@@ -133,6 +135,14 @@ export interface ReplayGuardOptions {
 export interface ReplayGuard {
   /** Records `id`; throws ConflictError (409, `WEBHOOK_REPLAYED`) when it was seen within the window. */
   check(id: string): Promise<void>;
+  /** Forgets `id` (its processing failed): the sender's retry of that delivery is then accepted. */
+  release(id: string): Promise<void>;
+  /**
+   * `check(id)`, then `process()`; when `process` throws, the id is released before the error goes on,
+   * so a delivery whose processing failed (a 503 while the database is down) is taken again on the
+   * sender's retry instead of being refused as a replay and lost.
+   */
+  once<T>(id: string, process: () => Promise<T>): Promise<T>;
 }
 
 /** An in-process ReplayStore: ids with their expiry, swept on insert, oldest dropped beyond `maxEntries`. */
@@ -157,6 +167,9 @@ export function createMemoryReplayStore(
       seen.set(key, t + ttlMs);
       return true;
     },
+    async delete(key) {
+      seen.delete(key);
+    },
   };
 }
 
@@ -178,19 +191,38 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
   const store =
     options.store ??
     createMemoryReplayStore(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries });
+  const check = async (id: string): Promise<void> => {
+    assertId(id);
+    if (!(await store.setIfAbsent(id, windowMs))) {
+      throw new ConflictError('This webhook delivery was already processed', {
+        code: 'WEBHOOK_REPLAYED',
+        context: { webhookId: id },
+      });
+    }
+  };
+  const release = async (id: string): Promise<void> => {
+    assertId(id);
+    await store.delete(id);
+  };
   return {
-    async check(id) {
-      if (typeof id !== 'string' || id.length === 0) {
-        throw new InvalidArgumentError('createReplayGuard: id must be a non-empty string', {
-          argument: 'id',
-        });
-      }
-      if (!(await store.setIfAbsent(id, windowMs))) {
-        throw new ConflictError('This webhook delivery was already processed', {
-          code: 'WEBHOOK_REPLAYED',
-          context: { webhookId: id },
-        });
+    check,
+    release,
+    async once(id, process) {
+      await check(id);
+      try {
+        return await process();
+      } catch (error) {
+        // The failure is what the sender hears about; a failed release (Redis down) only means the
+        // retry is refused until the window ends, which the log of the original error already explains.
+        await release(id).catch(() => {});
+        throw error;
       }
     },
   };
+}
+
+function assertId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new InvalidArgumentError('createReplayGuard: id must be a non-empty string', { argument: 'id' });
+  }
 }

@@ -94,6 +94,18 @@ describe('createRedisReplayStore', () => {
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(rejected.every((o) => (o.reason as { status?: number }).status === 409)).toBe(true);
   });
+
+  it('a delivery whose processing failed in one process is taken by the retry in another', async () => {
+    const store = createRedisReplayStore({ connection, prefix: `replay-${crypto.randomUUID()}:` });
+    const [first, second] = [
+      createReplayGuard({ windowMs: 60_000, store }),
+      createReplayGuard({ windowMs: 60_000, store }),
+    ];
+    const failure = new Error('database down');
+    await expect(first.once('msg_redis_2', () => Promise.reject(failure))).rejects.toBe(failure);
+    await expect(second.once('msg_redis_2', async () => 'applied')).resolves.toBe('applied');
+    await expect(first.once('msg_redis_2', async () => 'again')).rejects.toMatchObject({ status: 409 });
+  });
 });
 
 describe('Redis outage', () => {

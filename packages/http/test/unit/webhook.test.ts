@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ConflictError, UnauthorizedError, ValidationError } from '@mentora/errors';
+import { ConflictError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '@mentora/errors';
 import { describe, expect, it } from 'vitest';
 import { createMemoryReplayStore, createReplayGuard, signWebhook, verifyWebhook } from '../../src/index.js';
 
@@ -106,6 +106,18 @@ describe('createReplayGuard', () => {
     await guard.check('msg_2');
     t = 1001;
     await guard.check('msg_1');
+  });
+
+  it('once(): a delivery whose processing failed is taken again on retry; a processed one is not', async () => {
+    const guard = createReplayGuard({ windowMs: 60_000 });
+    const outage = new ServiceUnavailableError('database down');
+    await expect(guard.once('msg_1', () => Promise.reject(outage))).rejects.toBe(outage);
+    // The sender retries the same delivery: it is processed this time, exactly once.
+    let applied = 0;
+    await expect(guard.once('msg_1', async () => ++applied)).resolves.toBe(1);
+    const replay = await guard.once('msg_1', async () => ++applied).catch((x: unknown) => x);
+    expect(replay).toBeInstanceOf(ConflictError);
+    expect(applied).toBe(1);
   });
 
   it('the memory store stays bounded', async () => {
