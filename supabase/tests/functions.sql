@@ -1,7 +1,7 @@
 -- Functions: retention cleanups (counts), the daily roll-up, violation dedupe, version trigger.
 begin;
 set local search_path = public, extensions;
-select plan(19);
+select plan(20);
 
 -- Start from empty infrastructure tables inside this transaction (rolled back at the end).
 delete from public.job_queue;
@@ -88,6 +88,17 @@ begin
   perform public.record_rate_limit_violation('user:1', 'chat', 10, '1 m', '2030-01-01 00:01:00+00', 'basic');
 end $$;
 select is((select count(*)::int from public.rate_limit_violations where identifier = 'user:1'), 2, 'a new window starts a new row');
+
+-- Batches of one flush are written concurrently: a later batch may reach the table first.
+select public.record_rate_limit_violations(
+  '[{"identifier":"user:2","endpoint":"chat","plan":"pro","limit_value":10,"window_label":"1 m","window_start":"2030-01-01T00:00:00Z","violation_count":2,"first_seen_at":"2030-01-01T00:00:00.100Z","last_seen_at":"2030-01-01T00:00:00.105Z"}]'::jsonb);
+select public.record_rate_limit_violations(
+  '[{"identifier":"user:2","endpoint":"chat","plan":"pro","limit_value":10,"window_label":"1 m","window_start":"2030-01-01T00:00:00Z","violation_count":1,"first_seen_at":"2030-01-01T00:00:00.000Z","last_seen_at":"2030-01-01T00:00:00.005Z"}]'::jsonb);
+select results_eq(
+  $$select violation_count, first_seen_at, last_seen_at from public.rate_limit_violations where identifier = 'user:2'$$,
+  $$values (3, '2030-01-01T00:00:00.000Z'::timestamptz, '2030-01-01T00:00:00.105Z'::timestamptz)$$,
+  'batches arriving out of order keep the earliest first sighting and the latest last one'
+);
 
 -- Version trigger: every update moves version by exactly one, whatever the writer sent.
 insert into public.videos (id, creator_id, title, video_url) values

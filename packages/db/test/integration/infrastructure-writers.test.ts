@@ -211,7 +211,9 @@ describe('createInfrastructureSinks', () => {
         lastSeen: new Date(windowStart.getTime() + at + 5),
       });
     for (let i = 0; i < 1_000; i++) report(`${run}-${i}`, 1, 0);
-    for (let i = 0; i < 1_000; i++) report(`${run}-${i}`, 2, 100); // same rows, same batch
+    // The same rows again: with 1,000 rows per batch this flush writes two batches at once, which may
+    // reach the database in either order; the earliest sighting must win either way.
+    for (let i = 0; i < 1_000; i++) report(`${run}-${i}`, 2, 100);
     await sinks.flush();
     for (let i = 0; i < 1_000; i++) report(`${run}-${i}`, 4, 200); // a later batch
     await sinks.close();
