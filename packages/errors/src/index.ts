@@ -48,6 +48,7 @@ export {
 } from './problem.js';
 export {
   deserializeError,
+  errorClassOfKind,
   registerErrorClass,
   type SerializedCause,
   type SerializedError,

@@ -71,6 +71,15 @@ export function registerErrorClass(cls: MentoraErrorClass): void {
   registry.set(cls.kind, cls);
 }
 
+/**
+ * The Mentora error class registered under `kind` (a built-in's class name, or a registered subclass's
+ * static `kind`), for code that only has an error's name left, such as a job executor that keeps name,
+ * message and stack of a step's error.
+ */
+export function errorClassOfKind(kind: string): MentoraErrorClass | undefined {
+  return registry.get(kind);
+}
+
 const nativeErrors: Record<string, ErrorConstructor> = {
   Error,
   TypeError,

@@ -3,6 +3,7 @@ import {
   ConflictError,
   DatabaseError,
   deserializeError,
+  errorClassOfKind,
   errorToAPIResponse,
   FeatureGateError,
   ForbiddenError,
@@ -177,5 +178,18 @@ describe('serializeError / deserializeError', () => {
     const noStack = deserializeError({ name: 'NotFoundError', message: 'gone', kinds: ['NotFoundError'] });
     expect(noStack.stack).toBe('NotFoundError: gone');
     expect((noStack as MentoraError).status).toBe(404);
+  });
+});
+
+describe('errorClassOfKind', () => {
+  it('finds built-ins and registered subclasses by name, and nothing for other names', () => {
+    expect(errorClassOfKind('RateLimitError')).toBe(RateLimitError);
+    expect(errorClassOfKind('RateLimitError')?.defaultCode).toBe('RATE_LIMITED');
+    class QuotaError extends RateLimitError {
+      static override readonly kind = 'QuotaError';
+    }
+    registerErrorClass(QuotaError);
+    expect(errorClassOfKind('QuotaError')).toBe(QuotaError);
+    expect(errorClassOfKind('TypeError')).toBeUndefined();
   });
 });

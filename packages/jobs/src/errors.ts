@@ -2,20 +2,11 @@
 // a rate limit says when to come back (retry after), anything else is retried with backoff.
 import {
   AIAPIError,
-  ConfigError,
-  ConflictError,
-  DatabaseError,
-  FeatureGateError,
-  ForbiddenError,
-  InvalidArgumentError,
+  errorClassOfKind,
   isMentoraError,
-  MentoraError,
-  type MentoraErrorClass,
-  NotFoundError,
+  type MentoraError,
   RateLimitError,
   ServiceUnavailableError,
-  UnauthorizedError,
-  ValidationError,
 } from '@mentora/errors';
 import { NonRetriableError, RetryAfterError } from 'inngest';
 
@@ -56,27 +47,7 @@ export function toInngestError(error: unknown): unknown {
 }
 
 // Inngest keeps only name, message, stack and cause of a step's error once it has been through the
-// executor, so a Mentora error comes back by class name: map the name to the class's code.
-const CODE_BY_KIND = new Map<string, string>(
-  (
-    [
-      MentoraError,
-      ValidationError,
-      NotFoundError,
-      ConflictError,
-      UnauthorizedError,
-      ForbiddenError,
-      FeatureGateError,
-      RateLimitError,
-      DatabaseError,
-      AIAPIError,
-      InvalidArgumentError,
-      ConfigError,
-      ServiceUnavailableError,
-    ] as MentoraErrorClass[]
-  ).map((c) => [c.kind, c.defaultCode]),
-);
-
+// executor, so a Mentora error comes back by class name: @mentora/errors maps the name to its class.
 const WRAPPERS = new Set(['NonRetriableError', 'RetryAfterError', 'StepError']);
 
 /**
@@ -89,7 +60,8 @@ export function errorCodeOf(error: unknown): string {
   for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
     const { code, name } = current as { code?: unknown; name?: unknown };
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code)) return code;
-    if (typeof name === 'string' && CODE_BY_KIND.has(name)) return CODE_BY_KIND.get(name) as string;
+    const known = typeof name === 'string' ? errorClassOfKind(name) : undefined;
+    if (known) return known.defaultCode;
     if (typeof name === 'string' && name !== 'Error' && !WRAPPERS.has(name)) break;
     current = (current as { cause?: unknown }).cause;
   }
